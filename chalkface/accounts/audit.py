@@ -1,0 +1,44 @@
+"""Writing the audit log. Every action in an ``actions.py`` calls :func:`record` inside its transaction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+from chalkface.accounts.models import AuditEvent, User
+
+
+def record(
+    actor: User | None,
+    action: str,
+    obj: models.Model,
+    summary: str,
+    changes: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one event: who did what to which object, with the fields that changed."""
+    return AuditEvent.objects.create(
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        summary=summary[:300],
+        changes=_jsonable(changes or {}),
+    )
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    """The fields whose values differ, as {field: [old, new]}."""
+    return {key: [before.get(key), after[key]] for key in after if before.get(key) != after[key]}
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [_jsonable(v) for v in value]
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, models.Model):
+        return str(value.pk)
+    return str(value)

@@ -1,0 +1,15 @@
+"""Settings for the test suite: the real settings with a throwaway secret and a fast password hasher."""
+
+import os
+import tempfile
+
+os.environ.setdefault("SECRET_KEY", "tests-only-not-a-secret")
+os.environ.setdefault("CHALKFACE_DATA_DIR", tempfile.mkdtemp(prefix="chalkface-tests-"))
+
+from chalkface.settings import *  # noqa: E402,F403
+
+# Argon2 is the production hasher (asserted in tests/test_settings.py); MD5 keeps the suite fast.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False

@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("chalkface.core.urls")),
+    path("accounts/", include("chalkface.accounts.urls")),
+    path("register/", include("chalkface.register.urls")),
+    path("workplaces/", include("chalkface.workplaces.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class WorkplacesConfig(AppConfig):
+    name = "chalkface.workplaces"
+    label = "workplaces"
