@@ -12,16 +12,21 @@ from chalkface.accounts.models import AuditEvent, User
 def record(
     actor: User | None,
     action: str,
-    obj: models.Model,
+    obj: models.Model | None,
     summary: str,
     changes: dict[str, Any] | None = None,
+    *,
+    object_type: str = "",
 ) -> AuditEvent:
-    """Append one event: who did what to which object, with the fields that changed."""
+    """Append one event: who did what to which object, with the fields that changed.
+
+    ``obj`` may be None for an action on many objects at once (an import); then ``object_type`` names them.
+    """
     return AuditEvent.objects.create(
         actor=actor if actor is not None and actor.is_authenticated else None,
         action=action,
-        object_type=obj._meta.label_lower,
-        object_id=str(obj.pk),
+        object_type=obj._meta.label_lower if obj is not None else object_type,
+        object_id=str(obj.pk) if obj is not None else "",
         summary=summary[:300],
         changes=_jsonable(changes or {}),
     )
