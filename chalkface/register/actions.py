@@ -24,7 +24,7 @@ def _fields(obj: Model, names: list[str]) -> dict[str, Any]:
 
 def _apply(obj: Model, values: dict[str, Any]) -> dict[str, Any]:
     names = list(values)
-    before = _fields(obj, names)
+    before = _fields(obj, names) if obj.pk is not None else {}
     for name, value in values.items():
         setattr(obj, name, value)
     obj.full_clean()
