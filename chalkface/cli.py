@@ -132,12 +132,15 @@ def import_() -> None:
 def import_schools(file: Path, encoding: str, dry_run: bool) -> None:
     """Import the "Get Information About Schools" all-establishments CSV (upsert by URN)."""
     setup_django()
-    from django.core.management import call_command
+    from django.core.management import CommandError, call_command
 
     args: list[str] = [str(file), "--encoding", encoding]
     if dry_run:
         args.append("--dry-run")
-    call_command("import_schools", *args)
+    try:
+        call_command("import_schools", *args)
+    except CommandError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 @cli.command()
@@ -179,6 +182,36 @@ def _reset_demo(data_dir: Path) -> None:
         (data_dir / name).unlink(missing_ok=True)
     for folder in ("synth", "static"):
         shutil.rmtree(data_dir / folder, ignore_errors=True)
+
+
+@cli.command(name="cli-reference", hidden=True)
+def cli_reference() -> None:
+    """Print the command reference (docs/cli.md) in Markdown, from each command's --help."""
+    click.echo(reference_markdown(), nl=False)
+
+
+def reference_markdown() -> str:
+    """The help of every Chalkface command, as Markdown."""
+    lines = [
+        "# Command reference",
+        "",
+        "Generated from `chalkface --help` by `chalkface cli-reference > docs/cli.md`; a test keeps it current.",
+        "",
+    ]
+
+    def walk(command: click.Command, path: list[str]) -> None:
+        if getattr(command, "hidden", False):
+            return
+        ctx = click.Context(command, info_name=" ".join(path), terminal_width=100, max_content_width=100)
+        lines.extend([f"## {' '.join(path)}", "", "```", command.get_help(ctx).rstrip(), "```", ""])
+        if isinstance(command, click.Group):
+            for name in command.list_commands(ctx):
+                sub = command.get_command(ctx, name)
+                if sub is not None:
+                    walk(sub, [*path, name])
+
+    walk(cli, ["chalkface"])
+    return "\n".join(lines)
 
 
 def _attach_optional_commands() -> None:
