@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs Chalkface into a local virtual environment (.venv) and its front-end packages (node_modules).
+# Safe to run again: it reinstalls only when pyproject.toml, requirements.lock or package-lock.json change.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON=${PYTHON:-python3}
+if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+  echo "Chalkface needs Python 3.11 or newer; set PYTHON=/path/to/python3.11" >&2
+  exit 1
+fi
+
+if [ ! -x .venv/bin/python ]; then
+  echo "Creating the virtual environment in .venv"
+  "$PYTHON" -m venv .venv
+fi
+
+stamp=.venv/.chalkface-installed
+wanted=$(cat pyproject.toml requirements.lock package-lock.json 2>/dev/null | sha256sum | cut -d' ' -f1)
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$wanted" ]; then
+  echo "Installing Python packages (pinned in requirements.lock)"
+  .venv/bin/python -m pip install --quiet --upgrade pip
+  .venv/bin/python -m pip install --quiet -c requirements.lock -e ".[dev]"
+  if [ -f package-lock.json ]; then
+    if ! command -v npm >/dev/null; then
+      echo "npm is needed to install the front-end packages (apt-get install npm)" >&2
+      exit 1
+    fi
+    echo "Installing front-end packages (pinned in package-lock.json)"
+    npm ci --no-audit --no-fund --silent
+  fi
+  echo "$wanted" > "$stamp"
+fi
