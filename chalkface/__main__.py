@@ -1,0 +1,3 @@
+from chalkface.cli import main
+
+main()
