@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "chalkface.accounts",
     "chalkface.workplaces",
     "chalkface.register",
+    "chalkface.voice",
 ]
 
 MIDDLEWARE = [

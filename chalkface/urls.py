@@ -6,6 +6,7 @@ urlpatterns = [
     path("accounts/", include("chalkface.accounts.urls")),
     path("register/", include("chalkface.register.urls")),
     path("workplaces/", include("chalkface.workplaces.urls")),
+    path("", include("chalkface.voice.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,402 @@
+"""State changes in the voice app. Each function owns its transaction.
+
+Actions by signed-in people (campaigns, codes, links, triage, imports) write the audit log. Submissions
+by respondents do not: nothing that could link a person to what they said is ever logged, and using an
+access code is not logged either (it would give the moment each code was used).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from chalkface.accounts import audit
+from chalkface.accounts.models import User
+from chalkface.register.models import Tool, ToolVersion
+from chalkface.voice import codes
+from chalkface.voice.models import (
+    MIN_THRESHOLD,
+    AccessCode,
+    Campaign,
+    CampaignShare,
+    CodeBatch,
+    IncidentReport,
+    IncidentStatus,
+    OpenLink,
+    Question,
+    QuestionSetVersion,
+    Response,
+    Source,
+    week_of,
+)
+from chalkface.workplaces.models import Organisation
+
+MAX_BATCH = 2000
+
+
+class VoiceError(Exception):
+    """A request the voice app refuses, with a message fit to show the person who made it."""
+
+
+class CodeRejected(VoiceError):
+    """The access code is unknown, used, revoked or expired (deliberately not saying which)."""
+
+
+class CampaignClosed(VoiceError):
+    """The campaign is not taking answers today."""
+
+
+# --- Question sets -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def edit_question_set(
+    actor: User | None, version: QuestionSetVersion, questions: list[dict[str, Any]], note: str = ""
+) -> QuestionSetVersion:
+    """Replace the questions of ``version``; if anyone has answered it, make a new version instead.
+
+    Responses always keep the version they answered. Returns the version now holding ``questions``.
+    """
+    locked = QuestionSetVersion.objects.select_for_update().get(pk=version.pk)
+    if locked.has_answers():
+        latest = locked.question_set.versions.order_by("-number").first()
+        number = (latest.number if latest else locked.number) + 1
+        target = QuestionSetVersion.objects.create(question_set=locked.question_set, number=number, note=note)
+        action = "question_set.versioned"
+    else:
+        target = locked
+        target.questions.all().delete()
+        if note:
+            target.note = note
+            target.save(update_fields=["note"])
+        action = "question_set.edited"
+    for position, definition in enumerate(questions, start=1):
+        values = {k: v for k, v in definition.items() if k not in ("id", "version", "position")}
+        question = Question(version=target, position=position, **values)
+        question.full_clean(exclude=["version"])
+        question.save()
+    audit.record(
+        actor, action, target, str(target), {"questions": len(questions), "from_version": locked.number}
+    )
+    return target
+
+
+# --- Campaigns -----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_campaign(
+    actor: User | None,
+    values: dict[str, Any],
+    workplaces: list[Organisation],
+    tools: list[Tool],
+    shares: dict[str, list[Organisation]] | None = None,
+) -> Campaign:
+    """A new campaign; ``shares`` maps what is shared ("results", "comments", "incidents") to whom."""
+    threshold = int(values.get("threshold") or 10)
+    if threshold < MIN_THRESHOLD:
+        raise VoiceError(f"The disclosure threshold cannot be below {MIN_THRESHOLD}.")
+    campaign = Campaign(**values)
+    campaign.full_clean()
+    campaign.save()
+    campaign.workplaces.set(workplaces)
+    campaign.tools.set(tools)
+    _set_shares(campaign, shares or {})
+    audit.record(
+        actor,
+        "campaign.created",
+        campaign,
+        campaign.name,
+        {
+            "owner": campaign.owner_id,
+            "workplaces": [w.pk for w in workplaces],
+            "tools": [t.pk for t in tools],
+            "threshold": campaign.threshold,
+            "shares": {k: [o.pk for o in v] for k, v in (shares or {}).items()},
+        },
+    )
+    return campaign
+
+
+@transaction.atomic
+def set_shares(actor: User | None, campaign: Campaign, shares: dict[str, list[Organisation]]) -> None:
+    """Replace what the owner shares with other organisations."""
+    _set_shares(campaign, shares)
+    audit.record(
+        actor,
+        "campaign.shares_changed",
+        campaign,
+        campaign.name,
+        {k: [o.pk for o in v] for k, v in shares.items()},
+    )
+
+
+def _set_shares(campaign: Campaign, shares: dict[str, list[Organisation]]) -> None:
+    campaign.shares.all().delete()
+    CampaignShare.objects.bulk_create(
+        CampaignShare(campaign=campaign, organisation=organisation, what=what)
+        for what, organisations in shares.items()
+        for organisation in organisations
+        if organisation.pk != campaign.owner_id
+    )
+
+
+# --- Access codes and open links -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def generate_codes(
+    actor: User | None, campaign: Campaign, workplace: Organisation, count: int, expires_on: dt.date
+) -> tuple[CodeBatch, list[str]]:
+    """A batch of single-use codes for one workplace. The plain codes are returned once and never stored."""
+    if not 1 <= count <= MAX_BATCH:
+        raise VoiceError(f"A batch holds between 1 and {MAX_BATCH} codes.")
+    if not campaign.workplaces.filter(pk=workplace.pk).exists():
+        raise VoiceError(f"{workplace} is not one of this campaign's workplaces.")
+    if expires_on < timezone.localdate():
+        raise VoiceError("The codes would already have expired.")
+    expires_at = timezone.make_aware(dt.datetime.combine(expires_on, dt.time(23, 59, 59)))
+    batch = CodeBatch.objects.create(
+        campaign=campaign, workplace=workplace, size=count, expires_at=expires_at
+    )
+    plain: list[str] = []
+    hashes: set[str] = set()
+    while len(plain) < count:
+        code = codes.generate()
+        digest = codes.digest(code)
+        if digest is None or digest in hashes:
+            continue
+        hashes.add(digest)
+        plain.append(code)
+    taken = set(AccessCode.objects.filter(code_hash__in=hashes).values_list("code_hash", flat=True))
+    if taken:  # 60 random bits: a clash is astronomically unlikely, but never reuse one.
+        raise VoiceError("Please try again: a generated code clashed with an existing one.")
+    AccessCode.objects.bulk_create(
+        AccessCode(batch=batch, campaign=campaign, workplace=workplace, code_hash=h, expires_at=expires_at)
+        for h in (codes.digest(c) for c in plain)
+    )
+    audit.record(
+        actor,
+        "codes.generated",
+        batch,
+        f"{count} access codes for {workplace} ({campaign})",
+        {"count": count, "workplace": workplace.pk, "expires_on": expires_on},
+    )
+    return batch, plain
+
+
+@transaction.atomic
+def revoke_batch(actor: User | None, batch: CodeBatch) -> int:
+    """Revoke every unused code of a batch (a lost sheet); returns how many were still unused."""
+    unused = AccessCode.objects.filter(batch=batch, used=False, revoked=False).update(revoked=True)
+    batch.revoked = True
+    batch.save(update_fields=["revoked"])
+    audit.record(actor, "codes.revoked", batch, f"Revoked {unused} unused codes", {"unused": unused})
+    return unused
+
+
+@transaction.atomic
+def create_open_link(
+    actor: User | None, campaign: Campaign, workplace: Organisation, per_hour: int = 60
+) -> OpenLink:
+    if not campaign.workplaces.filter(pk=workplace.pk).exists():
+        raise VoiceError(f"{workplace} is not one of this campaign's workplaces.")
+    link = OpenLink.objects.create(
+        campaign=campaign, workplace=workplace, token=secrets.token_urlsafe(18), per_hour=per_hour
+    )
+    audit.record(actor, "open_link.created", link, str(link), {"per_hour": per_hour})
+    return link
+
+
+@transaction.atomic
+def close_open_link(actor: User | None, link: OpenLink) -> OpenLink:
+    link.active = False
+    link.save(update_fields=["active"])
+    audit.record(actor, "open_link.closed", link, str(link))
+    return link
+
+
+# --- Submitting (never audit-logged) ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Access:
+    """How a respondent got in: which campaign and workplace, and with what."""
+
+    campaign: Campaign
+    workplace: Organisation
+    source: str
+    code: str = ""  # the typed code, kept only in memory for the request that consumes it
+
+    @property
+    def lower_trust(self) -> bool:
+        return self.source == Source.OPEN_LINK
+
+
+def check_code(campaign: Campaign, typed: str) -> Access:
+    """The workplace a code belongs to, if it can still be used; nothing is changed."""
+    digest = codes.digest(typed)
+    row = (
+        AccessCode.objects.filter(
+            code_hash=digest, campaign=campaign, used=False, revoked=False, expires_at__gt=timezone.now()
+        )
+        .select_related("workplace")
+        .first()
+        if digest
+        else None
+    )
+    if row is None:
+        raise CodeRejected(
+            _("That code does not work. It may be mistyped, already used, withdrawn or out of date.")
+        )
+    return Access(campaign=campaign, workplace=row.workplace, source=Source.CODE, code=typed)
+
+
+def _consume(access: Access) -> None:
+    """Mark the code used, inside the caller's transaction; exactly one caller can win."""
+    if access.source != Source.CODE:
+        return
+    digest = codes.digest(access.code)
+    used = (
+        AccessCode.objects.filter(
+            code_hash=digest,
+            campaign=access.campaign,
+            workplace=access.workplace,
+            used=False,
+            revoked=False,
+            expires_at__gt=timezone.now(),
+        ).update(used=True)
+        if digest
+        else 0
+    )
+    if used != 1:
+        raise CodeRejected(
+            _("That code has just been used or withdrawn, so nothing was saved. Ask your rep for a new code.")
+        )
+
+
+def _open(campaign: Campaign, day: dt.date) -> None:
+    if not campaign.is_open_on(day):
+        raise CampaignClosed(
+            _("This campaign takes answers from %(opens)s to %(closes)s.")
+            % {"opens": date_format(campaign.opens_on), "closes": date_format(campaign.closes_on)}
+        )
+
+
+def version_for(tool: Tool, workplace: Organisation, day: dt.date) -> ToolVersion | None:
+    """The version live at the workplace on ``day`` from its deployment timeline, or None (don't know)."""
+    deployed = any(d.is_active_on(day) for d in tool.deployments.filter(workplace=workplace))
+    return tool.version_on(day) if deployed else None
+
+
+def submit_checkin(
+    access: Access,
+    *,
+    tool: Tool,
+    answers: dict[str, Any],
+    version_known: bool = True,
+    day: dt.date | None = None,
+) -> Response:
+    """Save one anonymous check-in, using up the access code in the same transaction.
+
+    ``answers`` are clean values keyed by question code; free text must already be protected.
+    """
+    day = day or timezone.localdate()
+    _open(access.campaign, day)
+    version = version_for(tool, access.workplace, day) if version_known else None
+    with transaction.atomic():
+        _consume(access)
+        return Response.objects.create(
+            campaign=access.campaign,
+            question_set_version_id=access.campaign.question_set_version_id,
+            workplace=access.workplace,
+            tool=tool,
+            tool_version=version,
+            week=week_of(day),
+            role=str(answers.get("role") or ""),
+            answers=answers,
+            source=access.source,
+            lower_trust=access.lower_trust,
+        )
+
+
+def submit_incident(
+    access: Access, *, values: dict[str, Any], version_known: bool = True, day: dt.date | None = None
+) -> IncidentReport:
+    """Save one anonymous incident or concern report, using up the access code in the same transaction."""
+    day = day or timezone.localdate()
+    _open(access.campaign, day)
+    tool: Tool = values["tool"]
+    month: dt.date = values["month"]
+    version = version_for(tool, access.workplace, month) if version_known else None
+    with transaction.atomic():
+        _consume(access)
+        return IncidentReport.objects.create(
+            campaign=access.campaign,
+            workplace=access.workplace,
+            tool=tool,
+            tool_version=version,
+            month=month.replace(day=1),
+            category=values["category"],
+            affected=list(values.get("affected") or []),
+            severity=values["severity"],
+            harm_type=values["harm_type"],
+            description=values.get("description") or "",
+            week=week_of(day),
+            source=access.source,
+            lower_trust=access.lower_trust,
+        )
+
+
+@transaction.atomic
+def report_incident_for_someone(
+    actor: User,
+    campaign: Campaign,
+    workplace: Organisation,
+    values: dict[str, Any],
+    version_known: bool = True,
+) -> IncidentReport:
+    """A rep enters a report on a colleague's behalf. The rep is logged; the colleague is never recorded."""
+    if not campaign.workplaces.filter(pk=workplace.pk).exists():
+        raise VoiceError(f"{workplace} is not one of this campaign's workplaces.")
+    access = Access(campaign=campaign, workplace=workplace, source=Source.REP)
+    incident = submit_incident(access, values=values, version_known=version_known)
+    audit.record(actor, "incident.entered_by_rep", incident, f"Incident entered for {workplace}")
+    return incident
+
+
+_NEXT_STATUS: dict[str, set[str]] = {
+    IncidentStatus.NEW: {IncidentStatus.REVIEWED},
+    IncidentStatus.REVIEWED: {IncidentStatus.RAISED, IncidentStatus.RESOLVED, IncidentStatus.NEW},
+    IncidentStatus.RAISED: {IncidentStatus.RESOLVED, IncidentStatus.REVIEWED},
+    IncidentStatus.RESOLVED: {IncidentStatus.REVIEWED},
+}
+
+
+@transaction.atomic
+def set_incident_status(actor: User | None, incident: IncidentReport, status: str) -> IncidentReport:
+    """Move a report through new → reviewed → raised with employer → resolved (or back a step)."""
+    locked = IncidentReport.objects.select_for_update().get(pk=incident.pk)
+    if status not in _NEXT_STATUS.get(locked.status, set()):
+        raise VoiceError(
+            f"A report that is {locked.get_status_display().lower()} cannot move to "
+            f"{IncidentStatus(status).label.lower() if status in IncidentStatus.values else status}."
+        )
+    before = locked.status
+    locked.status = status
+    locked.save(update_fields=["status"])
+    audit.record(actor, "incident.status_changed", locked, str(locked), {"status": [before, status]})
+    return locked
+
+
+def allowed_statuses(incident: IncidentReport) -> list[tuple[str, str]]:
+    return [
+        (s, str(IncidentStatus(s).label)) for s in IncidentStatus.values if s in _NEXT_STATUS[incident.status]
+    ]

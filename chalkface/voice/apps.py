@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class VoiceConfig(AppConfig):
+    name = "chalkface.voice"
+    label = "voice"
+    verbose_name = _("Worker voice")

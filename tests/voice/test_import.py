@@ -1,0 +1,139 @@
+"""Importing Microsoft Forms / Google Forms exports: atomic, row-level errors, never the same file twice."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from chalkface.voice.cli import responses as responses_command
+from chalkface.voice.importing import ImportRefused, import_file
+from chalkface.voice.models import Response, ResponseImport
+from tests.voice.helpers import VoiceTestCase
+
+MAPPING = {
+    "workplace": {"column": "School", "values": {"Oakfield": 100001, "Hillside": "hillside-academy"}},
+    "tool": {"slug": "lessonspark"},
+    "date": {"column": "Completion time", "format": "%m/%d/%Y %H:%M:%S"},
+    "questions": {
+        "role": {"column": "Your role", "values": {"Teacher": "teacher", "TA": "teaching_assistant"}},
+        "workload": {
+            "column": "My workload has gone up",
+            "values": {"Strongly disagree": 1, "Disagree": 2, "Neutral": 3, "Agree": 4, "Strongly agree": 5},
+        },
+        "time_saved_hours": {"column": "Hours saved a week"},
+        "comment": {"column": "Anything else?"},
+    },
+}
+HEADER = (
+    "ID,Start time,Completion time,Email,Name,School,Your role,My workload has gone up,"
+    "Hours saved a week,Anything else?"
+)
+GOOD = [
+    '1,9/1/2025 10:01:00,9/1/2025 10:03:12,anonymous,,Oakfield,Teacher,Agree,2,"Mr Patel says it is fine"',
+    "2,9/2/2025 11:00:00,9/2/2025 11:02:40,anonymous,,Hillside,TA,Strongly disagree,-3,",
+    "3,9/3/2025 12:00:00,9/3/2025 12:01:59,anonymous,,Oakfield,,Neutral,,Useful for planning",
+]
+
+
+def csv_bytes(rows: list[str]) -> bytes:
+    return ("\ufeff" + "\n".join([HEADER, *rows]) + "\n").encode("utf-8")
+
+
+class ImportTests(VoiceTestCase):
+    def test_it_imports_a_good_csv_redacting_comments_and_keeping_only_the_week(self) -> None:
+        report = import_file(None, self.campaign, csv_bytes(GOOD), "forms.csv", MAPPING)
+        self.assertTrue(report.ok, report.errors)
+        self.assertEqual(report.saved, 3)
+        first = Response.objects.get(answers__workload=4)
+        self.assertEqual(
+            first.answers,
+            {"role": "teacher", "workload": 4, "time_saved_hours": 2, "comment": "[name] says it is fine"},
+        )
+        self.assertEqual(first.week.isoformat(), "2025-09-01")
+        self.assertEqual(first.tool_version, self.v2)
+        self.assertEqual(first.source, "import")
+        self.assertFalse(Response.objects.filter(answers__icontains="anonymous").exists())
+
+    def test_it_imports_an_xlsx_export(self) -> None:
+        from openpyxl import Workbook
+
+        book = Workbook()
+        sheet = book.active
+        sheet.append(HEADER.split(","))
+        sheet.append(
+            [1, None, "9/1/2025 10:03:12", "anonymous", None, "Oakfield", "Teacher", "Agree", 2, "Fine"]
+        )
+        buffer = io.BytesIO()
+        book.save(buffer)
+        report = import_file(None, self.campaign, buffer.getvalue(), "forms.xlsx", MAPPING)
+        self.assertEqual((report.ok, report.saved), (True, 1))
+
+    def test_it_reports_every_bad_row_and_saves_nothing(self) -> None:
+        rows = [
+            GOOD[0],
+            "2,,9/2/2025 11:02:40,,,Elsewhere,Teacher,Agree,1,",  # unknown workplace
+            "3,,9/3/2025 12:01:59,,,Oakfield,Head,Agree,1,",  # unmapped answer label
+            "4,,9/4/2025 12:01:59,,,Oakfield,Teacher,Agree,25,",  # out of bounds
+            "5,,yesterday,,,Oakfield,Teacher,Agree,1,",  # not a date
+        ]
+        report = import_file(None, self.campaign, csv_bytes(rows), "forms.csv", MAPPING)
+        self.assertEqual(
+            [(e.row, e.column) for e in report.errors],
+            [(3, "School"), (4, "Your role"), (5, "Hours saved a week"), (6, "Completion time")],
+        )
+        self.assertIn("'Head' is not one of the mapped answers", str(report.errors[1]))
+        self.assertEqual(Response.objects.count(), 0)
+        self.assertEqual(ResponseImport.objects.count(), 0)
+
+    def test_it_refuses_the_same_file_twice(self) -> None:
+        import_file(None, self.campaign, csv_bytes(GOOD), "forms.csv", MAPPING)
+        with self.assertRaisesMessage(ImportRefused, "already imported"):
+            import_file(None, self.campaign, csv_bytes(GOOD), "copy-of-forms.csv", MAPPING)
+        self.assertEqual(Response.objects.count(), 3)
+
+    def test_it_refuses_a_mapping_that_does_not_fit_the_file(self) -> None:
+        wrong_column = {**MAPPING, "questions": {"workload": {"column": "Workload?"}}}
+        with self.assertRaisesMessage(ImportRefused, "not in the file"):
+            import_file(None, self.campaign, csv_bytes(GOOD), "forms.csv", wrong_column)
+        unknown_question = {**MAPPING, "questions": {"shoe_size": {"column": "Your role"}}}
+        with self.assertRaisesMessage(ImportRefused, "does not ask: shoe_size"):
+            import_file(None, self.campaign, csv_bytes(GOOD), "forms.csv", unknown_question)
+        with self.assertRaisesMessage(ImportRefused, "import a .csv or .xlsx"):
+            import_file(None, self.campaign, b"x", "forms.pdf", MAPPING)
+        with self.assertRaisesMessage(ImportRefused, "not a readable XLSX"):
+            import_file(None, self.campaign, b"not a zip", "forms.xlsx", MAPPING)
+
+    def test_it_runs_from_the_command_line_with_a_dry_run(self) -> None:
+        runner = CliRunner()
+        with runner.isolated_filesystem():
+            Path("forms.csv").write_bytes(csv_bytes(GOOD))
+            Path("mapping.json").write_text(json.dumps(MAPPING))
+            args = ["--campaign", self.campaign.slug, "forms.csv", "--mapping", "mapping.json"]
+            dry = runner.invoke(responses_command, [*args, "--dry-run"])
+            self.assertEqual(dry.exit_code, 0, dry.output)
+            self.assertEqual(Response.objects.count(), 0)
+            real = runner.invoke(responses_command, args)
+            self.assertEqual(real.exit_code, 0, real.output)
+            self.assertEqual(Response.objects.count(), 3)
+            again = runner.invoke(responses_command, args)
+            self.assertEqual(again.exit_code, 1)
+            self.assertIn("already imported", again.output)
+
+    def test_it_imports_from_the_web_for_the_campaign_owner(self) -> None:
+        from django.core.files.uploadedfile import SimpleUploadedFile
+        from django.urls import reverse
+
+        self.login(self.olivia)
+        response = self.client.post(
+            reverse("voice:import", args=[self.campaign.slug]),
+            {
+                "file": SimpleUploadedFile("forms.csv", csv_bytes(GOOD)),
+                "mapping": SimpleUploadedFile("mapping.json", json.dumps(MAPPING).encode()),
+            },
+        )
+        self.assertContains(response, "Imported 3 responses.")
+        self.login(self.alice)  # a rep may not import
+        self.assertEqual(self.client.get(reverse("voice:import", args=[self.campaign.slug])).status_code, 403)
