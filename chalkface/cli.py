@@ -87,21 +87,30 @@ def manage(args: tuple[str, ...]) -> None:
 
 @cli.command()
 @click.option("--workplaces", type=click.IntRange(min=1), default=300, show_default=True, help="How many.")
-@click.option("--months", type=click.IntRange(1, 60), default=12, show_default=True, help="Length of the period.")
+@click.option(
+    "--months", type=click.IntRange(1, 60), default=12, show_default=True, help="Length of the period."
+)
 @click.option("--seed", type=int, default=1, show_default=True, help="Same seed, same bytes.")
 @click.option(
-    "--responses", type=click.IntRange(min=0), default=None, help="Total check-ins (default: ~3.8 per workplace-month)."
+    "--responses",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Total check-ins (default: ~3.8 per workplace-month).",
 )
 @click.option("--start", type=click.DateTime(["%Y-%m-%d"]), default="2025-09-01", show_default=True)
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True)
-def synth(workplaces: int, months: int, seed: int, responses: int | None, start: dt.datetime, out_dir: Path) -> None:
+def synth(
+    workplaces: int, months: int, seed: int, responses: int | None, start: dt.datetime, out_dir: Path
+) -> None:
     """Write synthetic workplaces, tools, check-ins, incidents and votes with planted truths.
 
     Files go to OUT as Parquet and CSV, with truth.json (the planted effects) and manifest.json.
     """
     from chalkface.synth import SynthConfig, generate, write
 
-    config = SynthConfig(workplaces=workplaces, months=months, seed=seed, responses=responses, start=start.date())
+    config = SynthConfig(
+        workplaces=workplaces, months=months, seed=seed, responses=responses, start=start.date()
+    )
     counts = write(generate(config), out_dir)
     click.echo(json.dumps({"out": str(out_dir), "rows": counts}, indent=2))
 
@@ -167,7 +176,9 @@ def demo(reset: bool, host: str, port: int, workplaces: int, seed: int, no_serve
     url = f"http://{host}:{port}/"
     click.echo("")
     click.echo(click.style("Chalkface demo", bold=True) + f" — data in {DATA_DIR}")
-    click.echo(f"Open {url} and log in as any of these (passwords are also in {DATA_DIR / 'demo-logins.json'}):")
+    click.echo(
+        f"Open {url} and log in as any of these (passwords are also in {DATA_DIR / 'demo-logins.json'}):"
+    )
     for login in logins:
         click.echo(f"  {login['role']:<15} {login['email']:<32} {login['password']}")
     click.echo("")
@@ -195,7 +206,8 @@ def reference_markdown() -> str:
     lines = [
         "# Command reference",
         "",
-        "Generated from `chalkface --help` by `chalkface cli-reference > docs/cli.md`; a test keeps it current.",
+        "Generated from each command's `--help` by `chalkface cli-reference > docs/cli.md`;",
+        "a test keeps it current.",
         "",
     ]
 
@@ -214,16 +226,16 @@ def reference_markdown() -> str:
     return "\n".join(lines)
 
 
-def _attach_optional_commands() -> None:
+def _attach_domain_commands() -> None:
     """Commands that live with their domain package."""
-    try:
-        from chalkface.evidence.cli import analyze
-    except ImportError:  # the evidence CLI needs its optional analysis stack
-        return
+    from chalkface.evidence.cli import analyze
+    from chalkface.voice.cli import responses
+
     cli.add_command(analyze)
+    import_.add_command(responses)
 
 
-_attach_optional_commands()
+_attach_domain_commands()
 
 
 def main(argv: list[str] | None = None) -> Any:

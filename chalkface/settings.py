@@ -101,7 +101,9 @@ def _database() -> dict[str, object]:
     try:
         config: dict[str, object] = dict(dj_database_url.parse(url, conn_max_age=60))
     except ValueError as exc:
-        raise ImproperlyConfigured(f"DATABASE_URL is not a database URL Chalkface understands: {exc}") from None
+        raise ImproperlyConfigured(
+            f"DATABASE_URL is not a database URL Chalkface understands: {exc}"
+        ) from None
     engine = str(config["ENGINE"])
     if engine.endswith("sqlite3"):
         # WAL lets readers carry on while one writer writes; IMMEDIATE avoids upgrade deadlocks.

@@ -14,7 +14,9 @@ from chalkface.env import env_bool, env_int, env_list, env_secret
 
 
 def _import_settings(env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("CHALKFACE_", "SECRET_KEY", "DATABASE_"))}
+    clean = {
+        k: v for k, v in os.environ.items() if not k.startswith(("CHALKFACE_", "SECRET_KEY", "DATABASE_"))
+    }
     clean.update({"CHALKFACE_DATA_DIR": str(tmp_path), **env})
     return subprocess.run(
         [sys.executable, "-c", "import chalkface.settings as s; print(s.DATABASES['default']['ENGINE'])"],
@@ -107,7 +109,9 @@ def test_the_embedded_database_runs_in_wal_mode(tmp_path: Path) -> None:
     )
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("CHALKFACE_", "DATABASE_", "DJANGO_"))}
     clean.update({"CHALKFACE_DATA_DIR": str(tmp_path), "SECRET_KEY": "x"})
-    result = subprocess.run([sys.executable, "-c", code], env=clean, capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=clean, capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "wal"
     assert (tmp_path / "chalkface.sqlite3").exists()

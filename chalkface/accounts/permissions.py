@@ -51,9 +51,7 @@ def scope_ids(user: Any, allowed_roles: frozenset[str]) -> set[int]:
 
     if not getattr(user, "is_authenticated", False):
         return set()
-    roots = set(
-        user.memberships.filter(role__in=allowed_roles).values_list("organisation_id", flat=True)
-    )
+    roots = set(user.memberships.filter(role__in=allowed_roles).values_list("organisation_id", flat=True))
     return Organisation.objects.descendant_ids(roots)
 
 

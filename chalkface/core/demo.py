@@ -16,7 +16,12 @@ DEMO_DOMAIN = "demo.chalkface.test"
 
 
 def ensure_demo(
-    data_dir: Path, *, workplaces: int = 300, seed: int = 42, months: int = 6, echo: Callable[[str], None] = print
+    data_dir: Path,
+    *,
+    workplaces: int = 300,
+    seed: int = 42,
+    months: int = 6,
+    echo: Callable[[str], None] = print,
 ) -> list[dict[str, str]]:
     """Load synthetic data if the database is empty, make the demo accounts, and return their log-ins."""
     if not Organisation.objects.workplaces().exists():
@@ -70,7 +75,9 @@ def _ensure_accounts(data_dir: Path) -> list[dict[str, str]]:
         user.is_staff = user.is_superuser = is_admin
         user.save()
         Membership.objects.get_or_create(user=user, organisation=organisation, role=role)
-        logins.append({"role": str(role), "email": email, "password": password, "organisation": organisation.name})
+        logins.append(
+            {"role": str(role), "email": email, "password": password, "organisation": organisation.name}
+        )
 
     logins_file.parent.mkdir(parents=True, exist_ok=True)
     logins_file.write_text(json.dumps(logins, indent=2), encoding="utf-8")

@@ -81,8 +81,11 @@ def load_synth(directory: Path, actor: User | None = None) -> dict[str, Any]:
     if Tool.objects.filter(slug__in=tool_slugs).exists():
         raise LoadError("Some of these tools are already in the register: this data is already loaded.")
 
+    from chalkface.voice.loading import load_responses
+
     with transaction.atomic():
         counts = _write(tables)
+        counts.update(load_responses(directory, actor=actor))
         audit.record(
             actor,
             "synth.loaded",

@@ -39,7 +39,9 @@ def save_supplier(actor: User | None, values: dict[str, Any], supplier: Supplier
     if created:
         supplier.slug = _unique_slug(Supplier, str(values["name"]))
     changes = _apply(supplier, values)
-    audit.record(actor, "supplier.created" if created else "supplier.updated", supplier, supplier.name, changes)
+    audit.record(
+        actor, "supplier.created" if created else "supplier.updated", supplier, supplier.name, changes
+    )
     return supplier
 
 

@@ -116,9 +116,7 @@ class ToolVersion(models.Model):
         return f"{self.tool.name} {self.label}"
 
     def next_version(self) -> ToolVersion | None:
-        return (
-            self.tool.versions.filter(release_date__gt=self.release_date).order_by("release_date").first()
-        )
+        return self.tool.versions.filter(release_date__gt=self.release_date).order_by("release_date").first()
 
     def live_until(self) -> dt.date | None:
         """The last day this version was live, or None if it is the current one."""
@@ -173,14 +171,19 @@ class Deployment(models.Model):
         "workplaces.Organisation", on_delete=models.CASCADE, related_name="deployments"
     )
     starts_on = models.DateField(_("in use from"))
-    ends_on = models.DateField(_("in use until"), null=True, blank=True, help_text=_("Leave empty if still in use"))
+    ends_on = models.DateField(
+        _("in use until"), null=True, blank=True, help_text=_("Leave empty if still in use")
+    )
     staff_roles = models.JSONField(_("staff roles who use it"), default=list, blank=True)
     purpose = models.CharField(_("purpose"), max_length=300, blank=True)
     use = models.CharField(_("use is"), max_length=10, choices=vocab.DEPLOYMENT_USE, default="optional")
 
     class Meta:
         ordering = ("-starts_on",)
-        indexes = [models.Index(fields=["tool", "starts_on"]), models.Index(fields=["workplace", "starts_on"])]
+        indexes = [
+            models.Index(fields=["tool", "starts_on"]),
+            models.Index(fields=["workplace", "starts_on"]),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=models.F("starts_on")),

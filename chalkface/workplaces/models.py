@@ -22,9 +22,7 @@ class OrganisationQuerySet(models.QuerySet["Organisation"]):
         found = set(roots)
         frontier = set(found)
         while frontier:
-            children = set(
-                Organisation.objects.filter(parent_id__in=frontier).values_list("id", flat=True)
-            )
+            children = set(Organisation.objects.filter(parent_id__in=frontier).values_list("id", flat=True))
             frontier = children - found
             found |= frontier
         return found

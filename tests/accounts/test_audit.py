@@ -29,10 +29,17 @@ class AuditLogTestCase(BaseTestCase):
         actions.add_version(self.olivia, self.tool, {"label": "3.0", "release_date": dt.date(2026, 1, 5)})
         actions.save_deployment(
             self.alice,
-            {"tool": self.tool, "workplace": self.oakfield, "starts_on": dt.date(2025, 3, 1), "staff_roles": []},
+            {
+                "tool": self.tool,
+                "workplace": self.oakfield,
+                "starts_on": dt.date(2025, 3, 1),
+                "staff_roles": [],
+            },
         )
         actions.end_deployment(self.alice, self.deployment, dt.date(2026, 1, 1))
-        actions.save_organisation(self.emma, {"name": "Oakfield Primary School", "it_rating": 3}, self.oakfield)
+        actions.save_organisation(
+            self.emma, {"name": "Oakfield Primary School", "it_rating": 3}, self.oakfield
+        )
         assert sorted(AuditEvent.objects.values_list("action", flat=True)) == [
             "deployment.created",
             "deployment.ended",

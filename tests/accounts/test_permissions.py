@@ -51,13 +51,21 @@ class PermissionTestCase(BaseTestCase):
             assert not can(self.ravi, action, self.oakfield)
 
     def test_an_admin_may_do_everything(self) -> None:
-        for action in ("edit_catalogue", "edit_organisation", "edit_deployments", "view_audit_log", "import_schools"):
+        for action in (
+            "edit_catalogue",
+            "edit_organisation",
+            "edit_deployments",
+            "view_audit_log",
+            "import_schools",
+        ):
             assert can(self.adam, action, self.hillside)
 
     def test_only_admins_see_the_audit_log(self) -> None:
-        assert [u.email for u in (self.alice, self.olivia, self.emma, self.ravi, self.adam) if can(u, "view_audit_log")] == [
-            "adam@example.org"
-        ]
+        assert [
+            u.email
+            for u in (self.alice, self.olivia, self.emma, self.ravi, self.adam)
+            if can(u, "view_audit_log")
+        ] == ["adam@example.org"]
 
     def test_a_deactivated_user_loses_every_permission(self) -> None:
         self.emma.is_active = False

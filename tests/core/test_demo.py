@@ -13,7 +13,11 @@ import pytest
 
 
 def _demo(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("CHALKFACE_", "DATABASE_", "DJANGO_", "SECRET_"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("CHALKFACE_", "DATABASE_", "DJANGO_", "SECRET_"))
+    }
     env["CHALKFACE_DATA_DIR"] = str(data_dir)
     return subprocess.run(
         [sys.executable, "-m", "chalkface", "demo", "--no-serve", "--workplaces", "30", *args],
@@ -46,7 +50,9 @@ def test_it_prints_a_log_in_for_every_role(demo_dir: Path) -> None:
 
 def test_it_fills_the_embedded_database_with_synthetic_workplaces(demo_dir: Path) -> None:
     with sqlite3.connect(demo_dir / "chalkface.sqlite3") as db:
-        (workplaces,) = db.execute("SELECT count(*) FROM workplaces_organisation WHERE kind = 'school'").fetchone()
+        (workplaces,) = db.execute(
+            "SELECT count(*) FROM workplaces_organisation WHERE kind = 'school'"
+        ).fetchone()
         (tools,) = db.execute("SELECT count(*) FROM register_tool").fetchone()
         (mode,) = db.execute("PRAGMA journal_mode").fetchone()
     assert workplaces >= 25
@@ -74,7 +80,9 @@ def test_the_printed_passwords_log_in(demo_dir: Path) -> None:
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CHALKFACE_", "DATABASE_", "DJANGO_"))}
     env["CHALKFACE_DATA_DIR"] = str(demo_dir)
-    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120
+    )
     assert result.stdout.strip() == "True", result.stderr
 
 

@@ -49,14 +49,18 @@ class TimelineTestCase(BaseTestCase):
 
     def test_it_accepts_the_next_release(self) -> None:
         v3 = actions.add_version(
-            self.olivia, self.tool, {"label": "3.0", "release_date": dt.date(2026, 2, 2), "material_change": True}
+            self.olivia,
+            self.tool,
+            {"label": "3.0", "release_date": dt.date(2026, 2, 2), "material_change": True},
         )
         assert self.tool.version_on(dt.date(2026, 2, 2)) == v3
         assert [v.label for v in self.tool.timeline()] == ["1.0", "2.0", "3.0"]
 
     def test_an_edit_may_not_move_a_version_past_its_neighbours(self) -> None:
         with pytest.raises(ValidationError):
-            actions.update_version(self.olivia, self.v1, {"label": "1.0", "release_date": dt.date(2025, 10, 1)})
+            actions.update_version(
+                self.olivia, self.v1, {"label": "1.0", "release_date": dt.date(2025, 10, 1)}
+            )
         actions.update_version(self.olivia, self.v1, {"label": "1.0", "release_date": dt.date(2025, 2, 1)})
         assert ToolVersion.objects.get(pk=self.v1.pk).release_date == dt.date(2025, 2, 1)
 
