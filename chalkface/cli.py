@@ -90,7 +90,9 @@ def manage(args: tuple[str, ...]) -> None:
 @click.option(
     "--months", type=click.IntRange(1, 60), default=12, show_default=True, help="Length of the period."
 )
-@click.option("--seed", type=int, default=1, show_default=True, help="Same seed, same bytes.")
+@click.option(
+    "--seed", type=click.IntRange(min=0), default=1, show_default=True, help="Same seed, same bytes."
+)
 @click.option(
     "--responses",
     type=click.IntRange(min=0),

@@ -38,8 +38,19 @@ def read_table(directory: Path, name: str) -> pl.DataFrame:
     if parquet.exists():
         return pl.read_parquet(parquet)
     if csv.exists():
-        return pl.read_csv(csv, try_parse_dates=True)
+        # The manifest records each column's type, so labels such as "2.10" stay text.
+        return pl.read_csv(csv, schema_overrides=_manifest_schema(directory, name), try_parse_dates=True)
     raise LoadError(f"{directory} has no {name}.parquet or {name}.csv; is it `chalkface synth` output?")
+
+
+def _manifest_schema(directory: Path, name: str) -> dict[str, pl.DataType] | None:
+    manifest = directory / "manifest.json"
+    if not manifest.exists():
+        return None
+    columns = json.loads(manifest.read_text()).get("columns", {}).get(name)
+    if not columns:
+        return None
+    return {column: getattr(pl, dtype)() for column, dtype in columns}
 
 
 def _split(value: str | None) -> list[str]:
