@@ -1,4 +1,12 @@
-from django.urls import path
+from __future__ import annotations
+
+from django.urls import URLPattern, path
+
+from chalkface.workplaces import views
 
 app_name = "workplaces"
-urlpatterns: list = []
+urlpatterns: list[URLPattern] = [
+    path("", views.workplace_list, name="list"),
+    path("<slug:slug>/", views.workplace_detail, name="detail"),
+    path("<slug:slug>/edit/", views.workplace_edit, name="edit"),
+]

@@ -1,0 +1,89 @@
+"""Log-in and password forms: Django's own, with our labels, hints and the error summary."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import forms as auth_forms
+from django.utils.translation import gettext_lazy as _
+
+from chalkface.accounts.models import AuditEvent
+from chalkface.core.forms import ChalkfaceForm, field_anchor
+
+
+class ErrorSummaryMixin:
+    """The error summary of :class:`chalkface.core.forms.ChalkfaceForm`, for Django's auth forms."""
+
+    def error_summary(self) -> list[tuple[str, str]]:
+        form: Any = self
+        items: list[tuple[str, str]] = [("", str(message)) for message in form.non_field_errors()]
+        for bound in form:
+            for message in bound.errors:
+                items.append((field_anchor(bound), str(message)))
+        return items
+
+
+class EmailLoginForm(ErrorSummaryMixin, auth_forms.AuthenticationForm):
+    """Log in with an email address (any case) and a password."""
+
+    username = forms.EmailField(
+        label=_("Email address"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false", "autofocus": True}),
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    error_messages = {
+        **auth_forms.AuthenticationForm.error_messages,
+        "invalid_login": _(
+            "The email address or password is not right. Check them and try again, or reset your password."
+        ),
+    }
+
+    def clean_username(self) -> str:
+        return str(self.cleaned_data["username"]).strip().lower()
+
+
+class PasswordResetForm(ErrorSummaryMixin, auth_forms.PasswordResetForm):
+    email = forms.EmailField(
+        label=_("Email address"),
+        help_text=_("The address you log in with. If it has an account, we will send it a link."),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
+
+
+class SetPasswordForm(ErrorSummaryMixin, auth_forms.SetPasswordForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].label = _("New password")
+        self.fields["new_password1"].help_text = _(
+            "At least 12 characters. A few unrelated words make a strong password that is easy to remember."
+        )
+        self.fields["new_password2"].label = _("New password again")
+
+
+class PasswordChangeForm(ErrorSummaryMixin, auth_forms.PasswordChangeForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["old_password"].label = _("Current password")
+        self.fields["new_password1"].label = _("New password")
+        self.fields["new_password1"].help_text = _(
+            "At least 12 characters. A few unrelated words make a strong password that is easy to remember."
+        )
+        self.fields["new_password2"].label = _("New password again")
+
+
+class AuditFilterForm(ChalkfaceForm):
+    """Filters for the audit log page (a GET form)."""
+
+    action = forms.ChoiceField(label=_("Action"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        actions = AuditEvent.objects.order_by("action").values_list("action", flat=True).distinct()
+        self.fields["action"].choices = [("", _("Any action"))] + [(a, a) for a in actions]

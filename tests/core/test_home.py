@@ -1,0 +1,79 @@
+"""The home page tells anonymous visitors what Chalkface is, and each role what to do next."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from tests.base import BaseTestCase
+from tests.core.pagecheck import check_page
+
+
+class HomePageTestCase(BaseTestCase):
+    def home(self) -> str:
+        response = self.client.get(reverse("home"))
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert check_page(html) == []
+        return html
+
+    def test_it_tells_anonymous_visitors_what_chalkface_is_and_how_to_log_in(self) -> None:
+        html = self.home()
+        assert "Evidence from the chalkface" in html
+        assert "You do not need an account" in html
+        assert f'href="{reverse("login")}"' in html
+        assert "Main menu" not in html
+
+    def test_it_tells_a_rep_to_record_the_tools_at_their_workplace(self) -> None:
+        self.login(self.alice)
+        html = self.home()
+        assert "As a workplace union rep" in html
+        assert "You are Workplace union rep for Oakfield Primary School." in html
+        assert (
+            f'href="{self.oakfield.get_absolute_url()}">Record the AI tools in use at Oakfield Primary School'
+            in html
+        )
+        assert "As a union officer" not in html and "Read the audit log" not in html
+
+    def test_it_tells_an_officer_to_keep_the_register_up_to_date(self) -> None:
+        self.login(self.olivia)
+        html = self.home()
+        assert "As a union officer" in html and "Keep the register of AI tools up to date" in html
+        assert "As a workplace union rep" not in html
+
+    def test_it_tells_an_employer_lead_to_keep_their_workplaces_details_up_to_date(self) -> None:
+        self.login(self.emma)
+        html = self.home()
+        assert "As an employer lead" in html
+        assert reverse("workplaces:edit", args=[self.trust.slug]) in html
+        assert f"?parent={self.trust.slug}" in html
+
+    def test_it_points_an_analyst_to_the_register_and_the_command_line(self) -> None:
+        self.login(self.ravi)
+        html = self.home()
+        assert "As a researcher or analyst" in html and "chalkface analyze" in html
+
+    def test_it_points_an_administrator_to_the_audit_log(self) -> None:
+        self.login(self.adam)
+        html = self.home()
+        assert "As an administrator" in html
+        assert f'href="{reverse("accounts:audit")}"' in html
+
+    def test_it_tells_someone_without_a_role_how_to_get_one(self) -> None:
+        self.login(self.nobody)
+        html = self.home()
+        assert "Your account does not have a role yet" in html
+        assert reverse("register:tools") not in html
+
+    def test_it_shows_the_size_of_the_register_to_those_who_may_see_it(self) -> None:
+        self.login(self.bob)
+        html = self.home()
+        assert "The register today" in html
+        assert f'href="{reverse("register:deployments")}?status=active">1</a>' in html
+
+    def test_it_marks_the_current_page_in_the_navigation(self) -> None:
+        self.login(self.bob)
+        html = self.client.get(reverse("register:tools")).content.decode()
+        assert f'<a href="{reverse("register:tools")}" aria-current="page">' in html
+        html = self.client.get(reverse("register:tool", args=[self.tool.slug])).content.decode()
+        assert f'<a href="{reverse("register:tools")}" aria-current="true">' in html
+        assert f'<a href="{reverse("home")}">' in html
