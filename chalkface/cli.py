@@ -182,7 +182,7 @@ def demo(reset: bool, host: str, port: int, workplaces: int, seed: int, no_serve
         f"Open {url} and log in as any of these (passwords are also in {DATA_DIR / 'demo-logins.json'}):"
     )
     for login in logins:
-        click.echo(f"  {login['role']:<15} {login['email']:<32} {login['password']}")
+        click.echo(f"  {login['role']:<15} {login['email']:<36} {login['password']}")
     click.echo("")
     if no_serve:
         return

@@ -10,6 +10,9 @@ if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null
   exit 1
 fi
 
+# WeasyPrint (PDF code sheets and briefs) needs Pango and a font.
+bash scripts/system-packages.sh libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+
 if [ ! -x .venv/bin/python ]; then
   echo "Creating the virtual environment in .venv"
   "$PYTHON" -m venv .venv

@@ -56,8 +56,14 @@ def save_tool(actor: User | None, values: dict[str, Any], tool: Tool | None = No
     return tool
 
 
+# Slugs that would collide with a fixed address ("/register/tools/new/").
+RESERVED_SLUGS = frozenset({"new", "edit"})
+
+
 def _unique_slug(model: type[Supplier] | type[Tool], name: str) -> str:
     base = slugify(name)[:200] or model._meta.model_name or "item"
+    if base in RESERVED_SLUGS:
+        base = f"{base}-{model._meta.model_name}"
     slug, n = base, 2
     while model.objects.filter(slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1

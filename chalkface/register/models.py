@@ -7,6 +7,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -136,29 +137,41 @@ def check_timeline(tool: Tool, label: str, release_date: dt.date, exclude_pk: in
         others = others.exclude(pk=exclude_pk)
     errors: dict[str, str] = {}
     if others.filter(label=label).exists():
-        errors["label"] = f"{tool.name} already has a version labelled {label}."
+        errors["label"] = _("%(tool)s already has a version labelled %(label)s.") % {
+            "tool": tool.name,
+            "label": label,
+        }
     clash = others.filter(release_date=release_date).first()
     if clash is not None:
-        errors["release_date"] = (
-            f"Version {clash.label} was already released on {release_date:%d %B %Y}; "
-            "two versions cannot be live from the same day."
-        )
+        errors["release_date"] = _(
+            "Version %(label)s was already released on %(date)s; two versions cannot be live from the same day."
+        ) % {"label": clash.label, "date": date_format(release_date, "j F Y")}
     elif exclude_pk is None:
         latest = others.order_by("-release_date").first()
         if latest is not None and release_date < latest.release_date:
-            errors["release_date"] = (
-                f"Version {latest.label} was released on {latest.release_date:%d %B %Y}, after "
-                f"{release_date:%d %B %Y}; add versions in the order they were released."
-            )
+            errors["release_date"] = _(
+                "Version %(label)s was released on %(latest)s, after %(date)s; "
+                "add versions in the order they were released."
+            ) % {
+                "label": latest.label,
+                "latest": date_format(latest.release_date, "j F Y"),
+                "date": date_format(release_date, "j F Y"),
+            }
     else:
         # Editing a version may not move it past its neighbours.
         current = tool.versions.get(pk=exclude_pk)
         before = others.filter(release_date__lt=current.release_date).order_by("-release_date").first()
         after = others.filter(release_date__gt=current.release_date).order_by("release_date").first()
         if before is not None and release_date <= before.release_date:
-            errors["release_date"] = f"It must stay after version {before.label} ({before.release_date})."
+            errors["release_date"] = _("It must stay after version %(label)s (%(date)s).") % {
+                "label": before.label,
+                "date": date_format(before.release_date, "j F Y"),
+            }
         if after is not None and release_date >= after.release_date:
-            errors["release_date"] = f"It must stay before version {after.label} ({after.release_date})."
+            errors["release_date"] = _("It must stay before version %(label)s (%(date)s).") % {
+                "label": after.label,
+                "date": date_format(after.release_date, "j F Y"),
+            }
     if errors:
         raise ValidationError(errors)
 
