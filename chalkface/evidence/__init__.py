@@ -2,3 +2,106 @@
 
 This package never imports Django; ``tests/evidence/test_purity.py`` enforces it.
 """
+
+from chalkface.evidence.auditor import AuditDecision, QueryAuditor, Slice, audit_sequence
+from chalkface.evidence.brief import ToolBrief, tool_brief
+from chalkface.evidence.change import (
+    IncidentRateChange,
+    InterruptedTimeSeries,
+    ITSResult,
+    OrdinalLogit,
+    OrdinalLogitResult,
+    Signal,
+    SignalList,
+    VersionComparison,
+    compare_versions,
+    incident_rate_change,
+    segmented_regression,
+    signal_list,
+    version_order,
+)
+from chalkface.evidence.disclosure import (
+    DisclosurePolicy,
+    ProtectedTable,
+    TableCell,
+    attacker_intervals,
+    protect_partition,
+    protect_table,
+)
+from chalkface.evidence.equity import EquityGapResult, Gap, equity_gap
+from chalkface.evidence.errors import (
+    BudgetExhausted,
+    ColumnError,
+    ConvergenceError,
+    EvidenceError,
+    MarginError,
+    QueryRefused,
+)
+from chalkface.evidence.estimate import EstimateRow, EstimateTable, estimate, estimate_many
+from chalkface.evidence.intervals import (
+    DesignMean,
+    design_effect,
+    design_mean,
+    kish_effective_n,
+    korn_graubard_interval,
+    proportion_interval,
+    t_interval,
+)
+from chalkface.evidence.privacy import DPRelease, DPValue, PrivacyBudget, release_counts, release_means
+from chalkface.evidence.weighting import Raker, RakingResult, rake
+
+__all__ = [
+    "AuditDecision",
+    "BudgetExhausted",
+    "ColumnError",
+    "ConvergenceError",
+    "DPRelease",
+    "DPValue",
+    "DesignMean",
+    "DisclosurePolicy",
+    "EquityGapResult",
+    "EstimateRow",
+    "EstimateTable",
+    "EvidenceError",
+    "Gap",
+    "ITSResult",
+    "IncidentRateChange",
+    "InterruptedTimeSeries",
+    "MarginError",
+    "OrdinalLogit",
+    "OrdinalLogitResult",
+    "PrivacyBudget",
+    "ProtectedTable",
+    "QueryAuditor",
+    "QueryRefused",
+    "Raker",
+    "RakingResult",
+    "Signal",
+    "SignalList",
+    "Slice",
+    "TableCell",
+    "ToolBrief",
+    "VersionComparison",
+    "attacker_intervals",
+    "audit_sequence",
+    "compare_versions",
+    "design_effect",
+    "design_mean",
+    "equity_gap",
+    "estimate",
+    "estimate_many",
+    "incident_rate_change",
+    "kish_effective_n",
+    "korn_graubard_interval",
+    "proportion_interval",
+    "protect_partition",
+    "protect_table",
+    "rake",
+    "release_counts",
+    "release_means",
+    "segmented_regression",
+    "signal_list",
+    "t_interval",
+    "tool_brief",
+    "version_order",
+]
