@@ -144,7 +144,8 @@ def check_timeline(tool: Tool, label: str, release_date: dt.date, exclude_pk: in
     clash = others.filter(release_date=release_date).first()
     if clash is not None:
         errors["release_date"] = _(
-            "Version %(label)s was already released on %(date)s; two versions cannot be live from the same day."
+            "Version %(label)s was already released on %(date)s; "
+            "two versions cannot be live from the same day."
         ) % {"label": clash.label, "date": date_format(release_date, "j F Y")}
     elif exclude_pk is None:
         latest = others.order_by("-release_date").first()
