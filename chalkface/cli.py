@@ -155,6 +155,26 @@ def import_schools(file: Path, encoding: str, dry_run: bool) -> None:
 
 
 @cli.command()
+@click.option("--batch", is_flag=True, help="Run the tasks waiting now, then stop.")
+@click.option(
+    "--interval",
+    type=click.FloatRange(min=0.1),
+    default=1.0,
+    show_default=True,
+    help="Seconds between looks.",
+)
+def worker(batch: bool, interval: float) -> None:
+    """Run the task worker: background work such as imports from the web (django-tasks' db_worker)."""
+    setup_django()
+    from django.core.management import call_command
+
+    args = ["--interval", str(interval), "--no-reload"]
+    if batch:
+        args.append("--batch")
+    call_command("db_worker", *args)
+
+
+@cli.command()
 @click.option("--reset", is_flag=True, help="Delete the demo's data and start again.")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
@@ -187,7 +207,18 @@ def demo(reset: bool, host: str, port: int, workplaces: int, seed: int, no_serve
     if no_serve:
         return
     call_command("collectstatic", interactive=False, verbosity=0)
-    call_command("runserver", f"{host}:{port}", use_reloader=False)
+    import subprocess
+
+    # The task worker runs beside the web server (imports from the web run on it) and stops with it.
+    worker = subprocess.Popen([sys.executable, "-m", "chalkface", "worker"], env=os.environ.copy())
+    try:
+        call_command("runserver", f"{host}:{port}", use_reloader=False)
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            worker.kill()
 
 
 def _reset_demo(data_dir: Path) -> None:

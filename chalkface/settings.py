@@ -53,11 +53,14 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_tasks",
+    "django_tasks.backends.database",
     "chalkface.core",
     "chalkface.accounts",
     "chalkface.workplaces",
     "chalkface.register",
     "chalkface.voice",
+    "chalkface.jobs",
 ]
 
 MIDDLEWARE = [
@@ -185,3 +188,8 @@ LOGGING = {
 }
 
 PAGE_SIZE = env_int("CHALKFACE_PAGE_SIZE", 25, minimum=5)
+
+# Background work (imports, ...) runs on the task worker, `chalkface worker`, taking tasks from the database.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.database.DatabaseBackend"}}
+# The largest file a campaign owner may import from the web, in megabytes. Default: 50
+IMPORT_LIMIT_MB = env_int("CHALKFACE_IMPORT_LIMIT_MB", 50, minimum=1)

@@ -7,6 +7,7 @@ urlpatterns = [
     path("register/", include("chalkface.register.urls")),
     path("workplaces/", include("chalkface.workplaces.urls")),
     path("", include("chalkface.voice.urls")),
+    path("jobs/", include("chalkface.jobs.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from chalkface.accounts import audit
 from chalkface.accounts.models import User
-from chalkface.register.models import Tool, ToolVersion
+from chalkface.register.models import Deployment, Tool, ToolVersion
 from chalkface.voice import codes
 from chalkface.voice.models import (
     MIN_THRESHOLD,
@@ -123,6 +124,47 @@ def create_campaign(
         },
     )
     return campaign
+
+
+EDITABLE_CAMPAIGN_FIELDS = ("name", "opens_on", "closes_on", "threshold")
+
+
+@transaction.atomic
+def edit_campaign(
+    actor: User | None,
+    campaign: Campaign,
+    values: dict[str, Any],
+    workplaces: list[Organisation],
+    tools: list[Tool],
+) -> Campaign:
+    """Change a campaign's name, dates, disclosure threshold (never below 5) and scope."""
+    threshold = int(values.get("threshold") or campaign.threshold)
+    if threshold < MIN_THRESHOLD:
+        raise VoiceError(f"The disclosure threshold cannot be below {MIN_THRESHOLD}.")
+    locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    before = {name: getattr(locked, name) for name in EDITABLE_CAMPAIGN_FIELDS}
+    before_workplaces = sorted(locked.workplaces.values_list("pk", flat=True))
+    before_tools = sorted(locked.tools.values_list("pk", flat=True))
+    for name in EDITABLE_CAMPAIGN_FIELDS:
+        if name in values:
+            setattr(locked, name, values[name])
+    locked.full_clean()
+    locked.save()
+    locked.workplaces.set(workplaces)
+    locked.tools.set(tools)
+    changes: dict[str, Any] = {
+        name: [before[name], getattr(locked, name)]
+        for name in EDITABLE_CAMPAIGN_FIELDS
+        if before[name] != getattr(locked, name)
+    }
+    after_workplaces = sorted(w.pk for w in workplaces)
+    after_tools = sorted(t.pk for t in tools)
+    if after_workplaces != before_workplaces:
+        changes["workplaces"] = [before_workplaces, after_workplaces]
+    if after_tools != before_tools:
+        changes["tools"] = [before_tools, after_tools]
+    audit.record(actor, "campaign.edited", locked, locked.name, changes)
+    return locked
 
 
 @transaction.atomic
@@ -247,7 +289,7 @@ def check_code(campaign: Campaign, typed: str) -> Access:
         AccessCode.objects.filter(
             code_hash=digest, campaign=campaign, used=False, revoked=False, expires_at__gt=timezone.now()
         )
-        .select_related("workplace")
+        .select_related("workplace__parent__parent")  # comment protection reads the workplace's parents
         .first()
         if digest
         else None
@@ -257,6 +299,24 @@ def check_code(campaign: Campaign, typed: str) -> Access:
             _("That code does not work. It may be mistyped, already used, withdrawn or out of date.")
         )
     return Access(campaign=campaign, workplace=row.workplace, source=Source.CODE, code=typed)
+
+
+def find_code(slug: str, typed: str) -> Access | None:
+    """The campaign (by slug) and workplace of a code that can still be used, in one query; None if the
+    code is not usable (the caller then works out why, with :func:`check_code`). Nothing is changed."""
+    digest = codes.digest(typed)
+    if digest is None:
+        return None
+    row = (
+        AccessCode.objects.filter(
+            code_hash=digest, campaign__slug=slug, used=False, revoked=False, expires_at__gt=timezone.now()
+        )
+        .select_related("campaign__question_set_version", "workplace__parent__parent")
+        .first()
+    )
+    if row is None:
+        return None
+    return Access(campaign=row.campaign, workplace=row.workplace, source=Source.CODE, code=typed)
 
 
 def _consume(access: Access) -> None:
@@ -296,6 +356,40 @@ def version_for(tool: Tool, workplace: Organisation, day: dt.date) -> ToolVersio
     return tool.version_on(day) if deployed else None
 
 
+def tools_in_use(
+    campaign: Campaign, workplace: Organisation, day: dt.date
+) -> tuple[list[Tool], list[tuple[Tool, ToolVersion | None]]]:
+    """The campaign's tools, and those deployed at the workplace on ``day`` (all of them if none is), each
+    with the version live there that day (as :func:`version_for`). One query."""
+    active = Deployment.objects.filter(tool=OuterRef("pk"), workplace=workplace, starts_on__lte=day).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=day)
+    )
+    live = ToolVersion.objects.filter(tool=OuterRef("pk"), release_date__lte=day).order_by("-release_date")
+    tools = list(
+        campaign.tools.order_by("name").annotate(
+            deployed_here=Exists(active),
+            live_version_id=Subquery(live.values("pk")[:1]),
+            live_version_label=Subquery(live.values("label")[:1]),
+        )
+    )
+    deployed = [t for t in tools if t.deployed_here]  # type: ignore[attr-defined]
+    if not deployed:
+        return tools, [(t, None) for t in tools]
+    in_use: list[tuple[Tool, ToolVersion | None]] = []
+    for tool in deployed:
+        version_id = tool.live_version_id  # type: ignore[attr-defined]
+        version = (
+            ToolVersion(pk=version_id, tool=tool, label=tool.live_version_label)  # type: ignore[attr-defined]
+            if version_id is not None
+            else None
+        )
+        in_use.append((tool, version))
+    return tools, in_use
+
+
+_UNKNOWN: Any = object()
+
+
 def submit_checkin(
     access: Access,
     *,
@@ -303,14 +397,21 @@ def submit_checkin(
     answers: dict[str, Any],
     version_known: bool = True,
     day: dt.date | None = None,
+    live_version: ToolVersion | None = _UNKNOWN,
 ) -> Response:
     """Save one anonymous check-in, using up the access code in the same transaction.
 
     ``answers`` are clean values keyed by question code; free text must already be protected.
+    ``live_version`` is :func:`version_for` of the tool on ``day``, when the caller has already worked it out.
     """
     day = day or timezone.localdate()
     _open(access.campaign, day)
-    version = version_for(tool, access.workplace, day) if version_known else None
+    if not version_known:
+        version = None
+    elif live_version is _UNKNOWN:
+        version = version_for(tool, access.workplace, day)
+    else:
+        version = live_version
     with transaction.atomic():
         _consume(access)
         return Response.objects.create(

@@ -10,6 +10,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from chalkface.core.forms import ChalkfaceForm
 from chalkface.register.models import Tool
 from chalkface.voice.models import (
     MIN_THRESHOLD,
@@ -21,6 +22,7 @@ from chalkface.voice.models import (
     QuestionKind,
     QuestionSetVersion,
     Severity,
+    Share,
 )
 from chalkface.workplaces.models import Organisation
 
@@ -235,6 +237,77 @@ class CampaignForm(forms.Form):
         if opens and closes and closes < opens:
             self.add_error("closes_on", _("A campaign must close on or after the day it opens."))
         return data
+
+
+class CampaignEditForm(ChalkfaceForm):
+    """What an owner may change after a campaign started: name, dates, threshold and scope."""
+
+    name = forms.CharField(label=_("Name"), max_length=200)
+    opens_on = forms.DateField(label=_("Opens on"), widget=forms.DateInput(attrs={"type": "date"}))
+    closes_on = forms.DateField(label=_("Closes on"), widget=forms.DateInput(attrs={"type": "date"}))
+    threshold = forms.IntegerField(
+        label=_("Disclosure threshold"),
+        min_value=MIN_THRESHOLD,
+        max_value=1000,
+        help_text=_("Nothing is shown for a group with fewer answers than this. It cannot be below 5."),
+    )
+    workplaces = forms.ModelMultipleChoiceField(
+        label=_("Workplaces"),
+        queryset=Organisation.objects.workplaces(),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+    tools = forms.ModelMultipleChoiceField(
+        label=_("Tools"), queryset=Tool.objects.all(), widget=forms.SelectMultiple(attrs={"size": 8})
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        opens, closes = data.get("opens_on"), data.get("closes_on")
+        if opens and closes and closes < opens:
+            self.add_error("closes_on", _("A campaign must close on or after the day it opens."))
+        return data
+
+
+class SharingForm(ChalkfaceForm):
+    """Which other organisations see what of a campaign (union custody: nothing else is visible)."""
+
+    share_results = forms.ModelMultipleChoiceField(
+        label=_("Results that passed disclosure control"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    share_comments = forms.ModelMultipleChoiceField(
+        label=_("Protected comments"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    share_incidents = forms.ModelMultipleChoiceField(
+        label=_("Incident and concern reports"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    FIELDS = {
+        Share.RESULTS: "share_results",
+        Share.COMMENTS: "share_comments",
+        Share.INCIDENTS: "share_incidents",
+    }
+
+    def __init__(self, *args: Any, campaign: Campaign, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        others = (
+            Organisation.objects.exclude(kind__in=["school", "college", "university"])
+            .exclude(pk=campaign.owner_id)
+            .order_by("name")
+        )
+        for what, name in self.FIELDS.items():
+            self.fields[name].queryset = others  # type: ignore[attr-defined]
+            self.fields[name].initial = [s.organisation_id for s in campaign.shares.all() if s.what == what]
+
+    def shares(self) -> dict[str, list[Organisation]]:
+        return {what: list(self.cleaned_data[name]) for what, name in self.FIELDS.items()}
 
 
 class CodeBatchForm(forms.Form):

@@ -18,6 +18,10 @@ Only mapped columns are read: names or email addresses that a form collected are
 import is atomic (every row is checked first; one bad row saves nothing), reports errors row by row, keeps
 only the week of each date, redacts identifying text in comments automatically, and refuses a file it
 has imported before.
+
+From the web, :func:`start_web_import` saves the upload under ``DATA_DIR/uploads`` with a random name and
+queues :func:`import_upload` on the task worker, which reports rows checked / total into a
+:class:`chalkface.jobs.models.Job` and deletes the file when it ends, however it ends.
 """
 
 from __future__ import annotations
@@ -26,13 +30,18 @@ import csv
 import datetime as dt
 import hashlib
 import io
-from collections.abc import Callable
+import secrets
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
+from django_tasks import task
 
 from chalkface.accounts import audit
 from chalkface.accounts.models import User
@@ -43,7 +52,14 @@ from chalkface.voice.forms import field_for
 from chalkface.voice.models import Campaign, QuestionKind, Response, ResponseImport, Source, week_of
 from chalkface.workplaces.models import Organisation
 
-WEB_LIMIT_BYTES = 5_000_000
+UPLOAD_SUFFIXES = (".csv", ".xlsx", ".xlsm")
+
+
+def web_limit_bytes() -> int:
+    """The largest file that may be imported from the web (``CHALKFACE_IMPORT_LIMIT_MB``)."""
+    return int(float(getattr(settings, "IMPORT_LIMIT_MB", 50)) * 1_000_000)
+
+
 Progress = Callable[[int, int], None]
 
 
@@ -309,3 +325,79 @@ def _save(
         f"Imported {len(pending)} responses from {filename}",
         {"rows": len(pending), "sha256": sha256},
     )
+
+
+# --- From the web, on the task worker -----------------------------------------------------------------------
+
+
+def uploads_dir() -> Path:
+    folder = Path(settings.DATA_DIR) / "uploads"
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return folder
+
+
+def save_upload(chunks: Iterable[bytes], filename: str) -> Path:
+    """Write an uploaded file under a random name in the data folder; the import deletes it."""
+    suffix = Path(filename).suffix.lower()
+    if suffix not in UPLOAD_SUFFIXES:
+        raise ImportRefused(f"{filename}: import a .csv or .xlsx file.")
+    path = uploads_dir() / f"{secrets.token_hex(16)}{suffix}"
+    with path.open("xb") as out:
+        for chunk in chunks:
+            out.write(chunk)
+    path.chmod(0o600)
+    return path
+
+
+def start_web_import(
+    actor: User, campaign: Campaign, path: Path, filename: str, mapping: dict[str, Any], dry_run: bool
+) -> Any:
+    """Queue the import of a saved upload; returns the :class:`~chalkface.jobs.models.Job` to follow."""
+    from chalkface.jobs import actions as jobs
+
+    title = f"{'Check' if dry_run else 'Import'} {filename} into {campaign.name}"
+    try:
+        return jobs.start_job(
+            actor, "voice.import", title, import_upload, campaign.pk, path.name, filename, mapping, dry_run
+        )
+    except Exception:
+        path.unlink(missing_ok=True)
+        raise
+
+
+@task()
+def import_upload(
+    job_id: str, campaign_id: int, stored_name: str, filename: str, mapping: dict[str, Any], dry_run: bool
+) -> None:
+    """The task: run :func:`import_file` on a saved upload, reporting progress into the job."""
+    from chalkface.jobs import actions as jobs
+
+    path = uploads_dir() / Path(stored_name).name
+
+    def work(job: Any) -> tuple[str, str]:
+        campaign = Campaign.objects.select_related("question_set_version").get(pk=campaign_id)
+
+        def progress(done: int, total: int) -> None:
+            jobs.set_progress(job_id, done, total, f"Checked {done} of {total} rows")
+
+        try:
+            report = import_file(
+                job.owner, campaign, path.read_bytes(), filename, mapping, dry_run=dry_run, progress=progress
+            )
+        except ImportRefused as exc:
+            raise jobs.JobFailed(str(exc)) from None
+        jobs.set_progress(job_id, report.rows, report.rows)
+        if not report.ok:
+            raise jobs.JobFailed(
+                f"{len(report.errors)} problems; nothing was saved.", [str(e) for e in report.errors]
+            )
+        if dry_run:
+            message = f"All {report.rows} rows are fine. Nothing was saved (checking only)."
+        else:
+            message = f"Imported {report.saved} responses."
+        return message, reverse("voice:campaign", args=[campaign.slug])
+
+    try:
+        jobs.run(job_id, work)
+    finally:
+        path.unlink(missing_ok=True)

@@ -8,6 +8,7 @@ is one transaction, and loading the same data twice is refused.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 from collections.abc import Iterator
@@ -22,7 +23,16 @@ from chalkface.accounts import audit
 from chalkface.accounts.models import User
 from chalkface.register.models import Tool, ToolVersion
 from chalkface.voice import core_checkin
-from chalkface.voice.models import IncidentReport, QuestionSet, Response, Source, week_of
+from chalkface.voice.models import (
+    Campaign,
+    CampaignShare,
+    IncidentReport,
+    QuestionSet,
+    Response,
+    Share,
+    Source,
+    week_of,
+)
 from chalkface.workplaces.models import Organisation
 
 CHUNK = 100_000
@@ -193,12 +203,46 @@ def _incidents(incidents: pl.DataFrame, workplaces: pl.DataFrame) -> list[Incide
 
 
 def _month(value: Any) -> Any:
-    import datetime as dt
-
     if isinstance(value, dt.date):
         return value.replace(day=1)
     year, month = str(value)[:7].split("-")
     return dt.date(int(year), int(month), 1)
+
+
+SYNTHETIC_CAMPAIGN = "synthetic-checkins"
+
+
+def _synthetic_campaign(frame: pl.DataFrame, version: Any) -> Campaign:
+    """The campaign the synthetic check-ins belong to, so that they are seen through the sharing rules like
+    real ones: owned by a union branch, threshold 10, its results shared with the union above the branch."""
+    union, _ = Organisation.objects.get_or_create(
+        slug="demo-education-union", defaults={"kind": "union", "name": "Demo Education Union"}
+    )
+    branch, _ = Organisation.objects.get_or_create(
+        slug="demo-education-union-branch",
+        defaults={"kind": "union_branch", "name": "Demo Education Union branch", "parent": union},
+    )
+    weeks = frame["week"].cast(pl.Date)
+    opens = weeks.min() if frame.height else dt.date.today()
+    closes = weeks.max() if frame.height else opens
+    campaign = Campaign.objects.create(
+        slug=SYNTHETIC_CAMPAIGN,
+        name="Synthetic check-ins",
+        owner=branch,
+        question_set_version=version,
+        opens_on=opens,
+        closes_on=closes + dt.timedelta(days=6),
+        threshold=10,
+    )
+    places = frame["workplace_id"].unique().to_list()
+    tools = frame["tool_id"].unique().to_list()
+    campaign.workplaces.through.objects.bulk_create(
+        [campaign.workplaces.through(campaign_id=campaign.pk, organisation_id=p) for p in places],
+        batch_size=5000,
+    )
+    campaign.tools.set(Tool.objects.filter(pk__in=tools))
+    CampaignShare.objects.create(campaign=campaign, organisation=union, what=Share.RESULTS)
+    return campaign
 
 
 def load_responses(directory: Path, *, actor: User | None = None) -> dict[str, int]:
@@ -219,6 +263,10 @@ def load_responses(directory: Path, *, actor: User | None = None) -> dict[str, i
     frame = response_frame(responses, workplaces, version.pk)
     reports = _incidents(incidents, workplaces) if incidents.height else []
     with transaction.atomic():
+        campaign = _synthetic_campaign(frame, version)
+        frame = frame.with_columns(pl.lit(campaign.pk, dtype=pl.Int64).alias("campaign_id"))
+        for report in reports:
+            report.campaign_id = campaign.pk
         _write_responses(frame)
         IncidentReport.objects.bulk_create(reports, batch_size=5000)
         counts = {"responses": frame.height, "incidents": len(reports)}

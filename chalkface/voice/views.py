@@ -14,9 +14,12 @@ from functools import wraps
 from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -30,6 +33,7 @@ from chalkface.register.models import Tool
 from chalkface.voice import access as perms
 from chalkface.voice import actions, exports, protect, ratelimit, sheets
 from chalkface.voice.forms import (
+    CampaignEditForm,
     CampaignForm,
     CheckinForm,
     CodeBatchForm,
@@ -37,6 +41,7 @@ from chalkface.voice.forms import (
     ImportForm,
     IncidentForm,
     OpenLinkForm,
+    SharingForm,
 )
 from chalkface.voice.models import (
     Campaign,
@@ -44,6 +49,7 @@ from chalkface.voice.models import (
     IncidentReport,
     IncidentStatus,
     OpenLink,
+    Question,
     Share,
 )
 from chalkface.workplaces.models import Organisation
@@ -78,15 +84,7 @@ def _lang() -> str:
 
 def _tools(campaign: Campaign, workplace: Organisation, day: dt.date) -> list[tuple[Tool, str | None]]:
     """The campaign's tools in use at the workplace today (all of its tools if none is recorded)."""
-    tools = list(campaign.tools.order_by("name"))
-    deployed = [
-        t for t in tools if any(d.is_active_on(day) for d in t.deployments.filter(workplace=workplace))
-    ]
-    out: list[tuple[Tool, str | None]] = []
-    for tool in deployed or tools:
-        version = actions.version_for(tool, workplace, day)
-        out.append((tool, version.label if version else None))
-    return out
+    return [(t, v.label if v else None) for t, v in actions.tools_in_use(campaign, workplace, day)[1]]
 
 
 def _campaign_open(campaign: Campaign) -> bool:
@@ -147,7 +145,7 @@ def _show_form(
         if kind == "incident":
             form = IncidentForm(tools=tools)
         else:
-            form = CheckinForm(questions=entry.campaign.question_set_version.ordered_questions(), tools=tools)
+            form = CheckinForm(questions=_questions(entry.campaign), tools=tools)
     context = {
         "campaign": entry.campaign,
         "workplace": entry.workplace,
@@ -167,18 +165,26 @@ def _show_form(
     return response
 
 
-def _protect(request: HttpRequest, form: CheckinForm | IncidentForm, entry: actions.Access) -> dict[str, Any]:
-    """Check free text for what could identify someone.
+def _protect(
+    request: HttpRequest,
+    form: CheckinForm | IncidentForm,
+    entry: actions.Access,
+    allow: list[str] | None = None,
+) -> dict[str, Any]:
+    """Check free text for what could identify someone (``allow``: the campaign's tool names, if known).
 
     Returns the findings to show (empty when the text is clean or the respondent accepted redaction,
     in which case the form's cleaned data now holds the redacted text).
     """
+    texts = {field: form.cleaned_data.get(field) or "" for field in form.text_fields()}
+    if not any(texts.values()):
+        return {}
     names = [entry.workplace.name, *(o.name for o in entry.workplace.ancestors())]
-    allow = list(entry.campaign.tools.values_list("name", flat=True))
+    if allow is None:
+        allow = list(entry.campaign.tools.values_list("name", flat=True))
     findings: dict[str, Any] = {}
     redacting = request.POST.get("protect") == "redact"
-    for field in form.text_fields():
-        text = form.cleaned_data.get(field) or ""
+    for field, text in texts.items():
         spans = protect.find(text, workplace_names=names, allow=allow)
         if not spans:
             continue
@@ -199,17 +205,16 @@ def _code_url(campaign: Campaign, kind: str) -> str:
 
 def _submit(request: HttpRequest, entry: actions.Access, kind: str, action_url: str) -> HttpResponse:
     day = timezone.localdate()
-    tools = _tools(entry.campaign, entry.workplace, day)
+    campaign_tools, in_use = actions.tools_in_use(entry.campaign, entry.workplace, day)
+    tools = [(t, v.label if v else None) for t, v in in_use]
     form: CheckinForm | IncidentForm
     if kind == "incident":
         form = IncidentForm(request.POST, tools=tools)
     else:
-        form = CheckinForm(
-            request.POST, questions=entry.campaign.question_set_version.ordered_questions(), tools=tools
-        )
+        form = CheckinForm(request.POST, questions=_questions(entry.campaign), tools=tools)
     if not form.is_valid():
         return _show_form(request, entry, kind, action_url, form=form, status=400)
-    findings = _protect(request, form, entry)
+    findings = _protect(request, form, entry, allow=[t.name for t in campaign_tools])
     if findings:
         return _show_form(request, entry, kind, action_url, form=form, findings=findings)
     try:
@@ -217,9 +222,18 @@ def _submit(request: HttpRequest, entry: actions.Access, kind: str, action_url: 
         if isinstance(form, IncidentForm):
             actions.submit_incident(entry, values=form.values(), version_known=version_known)
         else:
+            tool = form.chosen_tool()
+            live = dict((t.pk, v) for t, v in in_use)
             actions.submit_checkin(
-                entry, tool=form.chosen_tool(), answers=form.answers(), version_known=version_known
+                entry,
+                tool=tool,
+                answers=form.answers(),
+                version_known=version_known,
+                day=day,
+                live_version=live[tool.pk],
             )
+            # The version now has answers, so it is never edited again (edits make a new version).
+            _ANSWERED_QUESTIONS[entry.campaign.question_set_version_id] = form.questions
     except actions.CampaignClosed:
         return _closed(request, entry.campaign)
     except actions.CodeRejected as exc:
@@ -228,8 +242,26 @@ def _submit(request: HttpRequest, entry: actions.Access, kind: str, action_url: 
     return redirect(f"{reverse('voice:thanks')}?lang={_lang()}&kind={kind}")
 
 
+# Questions of versions that have answers: those are never edited again (``actions.edit_question_set`` makes
+# a new version), so each process keeps them. Any change to a question in this process empties it too.
+_ANSWERED_QUESTIONS: dict[int, list[Question]] = {}
+
+
+@receiver([post_save, post_delete], sender=Question, dispatch_uid="voice.forget_answered_questions")
+def _forget_questions(**kwargs: Any) -> None:
+    _ANSWERED_QUESTIONS.clear()
+
+
+def _questions(campaign: Campaign) -> list[Question]:
+    cached = _ANSWERED_QUESTIONS.get(campaign.question_set_version_id)
+    return cached if cached is not None else campaign.question_set_version.ordered_questions()
+
+
 def _code_entry(request: HttpRequest, slug: str) -> actions.Access | HttpResponse:
-    campaign = get_object_or_404(Campaign, slug=slug)
+    found = actions.find_code(slug, request.POST.get("code", ""))
+    if found is not None and _campaign_open(found.campaign):
+        return found  # the usual case, in one query; otherwise find out what is wrong, step by step
+    campaign = get_object_or_404(Campaign.objects.select_related("question_set_version"), slug=slug)
     if not _campaign_open(campaign):
         return _closed(request, campaign)
     try:
@@ -287,9 +319,7 @@ def _open_link(request: HttpRequest, token: str, kind: str) -> HttpResponse:
         if kind == "incident":
             form = IncidentForm(request.POST, tools=tools)
         else:
-            form = CheckinForm(
-                request.POST, questions=entry.campaign.question_set_version.ordered_questions(), tools=tools
-            )
+            form = CheckinForm(request.POST, questions=_questions(entry.campaign), tools=tools)
         form.is_valid()
         return _show_form(request, entry, kind, url, form=form, status=429, retry_after=retry_after)
     return _submit(request, entry, kind, url)
@@ -366,6 +396,66 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
         else:
             return redirect(campaign)
     return render(request, "voice/campaign_form.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def campaign_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    """Change a campaign's name, dates, threshold (never below 5) and scope."""
+    campaign = _campaign(request, slug)
+    perms.require_manage(request.user, campaign)
+    initial = {
+        "name": campaign.name,
+        "opens_on": campaign.opens_on,
+        "closes_on": campaign.closes_on,
+        "threshold": campaign.threshold,
+        "workplaces": list(campaign.workplaces.values_list("pk", flat=True)),
+        "tools": list(campaign.tools.values_list("pk", flat=True)),
+    }
+    form = CampaignEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        values = {name: data[name] for name in actions.EDITABLE_CAMPAIGN_FIELDS}
+        try:
+            actions.edit_campaign(
+                request.user,  # type: ignore[arg-type]
+                campaign,
+                values,
+                list(data["workplaces"]),
+                list(data["tools"]),
+            )
+        except ValidationError as exc:
+            form.add_action_errors(exc)
+        except actions.VoiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The campaign has been changed."))
+            return redirect(campaign)
+    return render(
+        request,
+        "voice/campaign_edit.html",
+        {"campaign": campaign, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def campaign_sharing(request: HttpRequest, slug: str) -> HttpResponse:
+    """Choose which other organisations see the campaign's results, comments and incident reports."""
+    campaign = _campaign(request, slug)
+    perms.require_manage(request.user, campaign)
+    form = SharingForm(request.POST or None, campaign=campaign)
+    if request.method == "POST" and form.is_valid():
+        actions.set_shares(request.user, campaign, form.shares())  # type: ignore[arg-type]
+        messages.success(request, _("Sharing has been changed."))
+        return redirect(campaign)
+    return render(
+        request,
+        "voice/campaign_sharing.html",
+        {"campaign": campaign, "form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 def _free_slug(name: str) -> str:
@@ -589,41 +679,46 @@ def rep_report(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_responses(request: HttpRequest, slug: str) -> HttpResponse:
-    """Import a CSV or XLSX export, synchronously (files up to ``importing.WEB_LIMIT_BYTES``)."""
+    """Import a CSV or XLSX export on the task worker; the owner follows it on the job page."""
     from chalkface.voice import importing
 
     campaign = _campaign(request, slug)
     perms.require_manage(request.user, campaign)
     form = ImportForm(request.POST or None, request.FILES or None)
-    report: importing.ImportReport | None = None
+    limit = importing.web_limit_bytes()
     error = ""
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        if upload.size > importing.WEB_LIMIT_BYTES:
+        if upload.size > limit:
             error = _(
-                "That file is too large to import here; use the command line: chalkface import responses."
-            )
+                "That file is %(size)s MB; files imported here can be up to %(limit)s MB. Split it, or "
+                "use the command line: chalkface import responses."
+            ) % {"size": f"{upload.size / 1_000_000:.1f}", "limit": limit // 1_000_000}
         else:
             try:
                 mapping = json.loads(form.cleaned_data["mapping"].read().decode("utf-8"))
-                report = importing.import_file(
+                if not isinstance(mapping, dict):
+                    raise ValueError(_("The mapping must be a JSON object."))
+                path = importing.save_upload(upload.chunks(), upload.name)
+                job = importing.start_web_import(
                     request.user,  # type: ignore[arg-type]
                     campaign,
-                    upload.read(),
+                    path,
                     upload.name,
                     mapping,
                     dry_run=form.cleaned_data["dry_run"],
                 )
+            except UnicodeDecodeError:
+                error = _("The mapping is not a UTF-8 text file.")
+            except json.JSONDecodeError as exc:
+                error = _("The mapping is not valid JSON: %(problem)s") % {"problem": exc}
             except (ValueError, importing.ImportRefused) as exc:
                 error = str(exc)
+            else:
+                return redirect(job)
     return render(
         request,
         "voice/import.html",
-        {
-            "campaign": campaign,
-            "form": form,
-            "report": report,
-            "error": error,
-            "limit_mb": importing.WEB_LIMIT_BYTES // 1_000_000,
-        },
+        {"campaign": campaign, "form": form, "error": error, "limit_mb": limit // 1_000_000},
+        status=400 if error else 200,
     )

@@ -122,7 +122,87 @@ class ImportTests(VoiceTestCase):
             self.assertEqual(again.exit_code, 1)
             self.assertIn("already imported", again.output)
 
-    def test_it_imports_from_the_web_for_the_campaign_owner(self) -> None:
+    def web_import(self, rows: list[str], **extra: object) -> object:
+        from django.core.files.uploadedfile import SimpleUploadedFile
+        from django.urls import reverse
+
+        return self.client.post(
+            reverse("voice:import", args=[self.campaign.slug]),
+            {
+                "file": SimpleUploadedFile("forms.csv", csv_bytes(rows)),
+                "mapping": SimpleUploadedFile("mapping.json", json.dumps(MAPPING).encode()),
+                **extra,
+            },
+        )
+
+    def test_it_imports_from_the_web_on_the_worker_with_progress(self) -> None:
+        from django.conf import settings
+        from django.urls import reverse
+
+        from chalkface.jobs.models import Job, JobStatus
+        from tests.jobs.helpers import run_worker
+
+        self.login(self.olivia)
+        response = self.web_import(GOOD)
+        job = Job.objects.get(owner=self.olivia, kind="voice.import")
+        self.assertRedirects(response, job.get_absolute_url())
+        uploads = Path(settings.DATA_DIR) / "uploads"
+        self.assertEqual(len(list(uploads.glob("*.csv"))), 1)  # saved under a random name until the import
+        self.assertFalse((uploads / "forms.csv").exists())
+        page = self.client.get(job.get_absolute_url())
+        self.assertContains(page, 'http-equiv="refresh"')  # works without JavaScript
+        self.assertEqual(Response.objects.count(), 0)
+
+        run_worker()
+        job.refresh_from_db()
+        self.assertEqual(job.status, JobStatus.DONE, job.error)
+        self.assertEqual((job.done, job.total), (3, 3))
+        self.assertEqual(Response.objects.count(), 3)
+        self.assertEqual(list(uploads.glob("*.csv")), [])  # deleted once imported
+        page = self.client.get(job.get_absolute_url())
+        self.assertContains(page, "Imported 3 responses.")
+        self.assertContains(page, self.campaign.get_absolute_url())
+        self.assertNotContains(page, 'http-equiv="refresh"')
+
+        self.login(self.alice)  # a rep may not import, nor follow someone else's import
+        self.assertEqual(self.client.get(reverse("voice:import", args=[self.campaign.slug])).status_code, 403)
+        self.assertEqual(self.client.get(job.get_absolute_url()).status_code, 403)
+
+    def test_a_failed_web_import_shows_every_bad_row_on_the_job_page(self) -> None:
+        from django.conf import settings
+
+        from chalkface.jobs.models import Job, JobStatus
+        from tests.jobs.helpers import run_worker
+
+        self.login(self.olivia)
+        self.web_import(
+            [GOOD[0], "2,,9/2/2025 11:02:40,,,Elsewhere,Teacher,Agree,1,", "3,,yesterday,,,Oakfield,,,,"]
+        )
+        run_worker()
+        job = Job.objects.get(owner=self.olivia)
+        self.assertEqual((job.status, job.total), (JobStatus.FAILED, 3))
+        page = self.client.get(job.get_absolute_url())
+        self.assertContains(page, "2 problems; nothing was saved.")
+        self.assertContains(page, "row 3, column &#x27;School&#x27;: no workplace")
+        self.assertContains(
+            page, "row 4, column &#x27;Completion time&#x27;: &#x27;yesterday&#x27; is not a date"
+        )
+        self.assertEqual(Response.objects.count(), 0)
+        self.assertEqual(list((Path(settings.DATA_DIR) / "uploads").glob("*.csv")), [])
+
+    def test_it_refuses_a_file_over_the_web_limit_with_a_clear_error(self) -> None:
+        from django.test import override_settings
+
+        from chalkface.jobs.models import Job
+
+        self.login(self.olivia)
+        big = GOOD * 5000  # about 0.45 MB
+        with override_settings(IMPORT_LIMIT_MB=0.1):
+            response = self.web_import(big)
+        self.assertContains(response, "files imported here can be up to", status_code=400)
+        self.assertFalse(Job.objects.exists())
+
+    def test_it_refuses_a_mapping_that_is_not_json(self) -> None:
         from django.core.files.uploadedfile import SimpleUploadedFile
         from django.urls import reverse
 
@@ -131,9 +211,7 @@ class ImportTests(VoiceTestCase):
             reverse("voice:import", args=[self.campaign.slug]),
             {
                 "file": SimpleUploadedFile("forms.csv", csv_bytes(GOOD)),
-                "mapping": SimpleUploadedFile("mapping.json", json.dumps(MAPPING).encode()),
+                "mapping": SimpleUploadedFile("mapping.json", b"{not json"),
             },
         )
-        self.assertContains(response, "Imported 3 responses.")
-        self.login(self.alice)  # a rep may not import
-        self.assertEqual(self.client.get(reverse("voice:import", args=[self.campaign.slug])).status_code, 403)
+        self.assertContains(response, "The mapping is not valid JSON", status_code=400)

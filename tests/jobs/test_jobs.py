@@ -1,0 +1,90 @@
+"""Background jobs: queued on the database backend, run by the worker, followed by their owner only."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django_tasks import task
+
+from chalkface.jobs import actions
+from chalkface.jobs.models import Job, JobStatus
+from tests.base import BaseTestCase
+from tests.jobs.helpers import run_worker
+
+
+@task()
+def count_to(job_id: str, n: int) -> None:
+    def work(job: Job) -> tuple[str, str]:
+        for i in range(1, n + 1):
+            actions.set_progress(job_id, i, n)
+        return f"Counted to {n}.", reverse("home")
+
+    actions.run(job_id, work)
+
+
+@task()
+def break_down(job_id: str) -> None:
+    def work(job: Job) -> tuple[str, str]:
+        raise RuntimeError("the disk is full")
+
+    actions.run(job_id, work)
+
+
+@task()
+def refuse(job_id: str) -> None:
+    def work(job: Job) -> tuple[str, str]:
+        raise actions.JobFailed("2 problems", ["row 2: bad", "row 3: worse"])
+
+    actions.run(job_id, work)
+
+
+class JobTests(BaseTestCase):
+    def test_it_runs_a_queued_job_on_the_worker_and_shows_it_done(self) -> None:
+        job = actions.start_job(self.olivia, "test.count", "Counting", count_to, 5)
+        self.assertEqual(job.status, JobStatus.QUEUED)
+        self.login(self.olivia)
+        page = self.client.get(job.get_absolute_url())
+        self.assertContains(page, 'http-equiv="refresh"')  # without JavaScript the page reloads itself
+        self.assertContains(page, 'hx-trigger="every 1s"')  # with JavaScript, HTMX polls the progress
+        run_worker()
+        job.refresh_from_db()
+        self.assertEqual((job.status, job.done, job.total), (JobStatus.DONE, 5, 5))
+        page = self.client.get(job.get_absolute_url())
+        self.assertContains(page, "Counted to 5.")
+        self.assertContains(page, '<progress id="job-bar" max="5" value="5">')
+        self.assertNotContains(page, 'http-equiv="refresh"')
+        self.assertNotContains(page, "hx-trigger")
+
+    def test_it_answers_htmx_with_just_the_progress(self) -> None:
+        job = actions.start_job(self.olivia, "test.count", "Counting", count_to, 3)
+        self.login(self.olivia)
+        fragment = self.client.get(job.get_absolute_url(), headers={"HX-Request": "true"})
+        self.assertContains(fragment, 'id="job-progress"')
+        self.assertNotContains(fragment, "<html")
+
+    def test_it_shows_why_a_job_failed(self) -> None:
+        crashed = actions.start_job(self.olivia, "test.break", "Breaking", break_down)
+        refused = actions.start_job(self.olivia, "test.refuse", "Refusing", refuse)
+        run_worker()
+        crashed.refresh_from_db()
+        refused.refresh_from_db()
+        self.assertEqual((crashed.status, refused.status), (JobStatus.FAILED, JobStatus.FAILED))
+        self.login(self.olivia)
+        self.assertContains(self.client.get(crashed.get_absolute_url()), "RuntimeError: the disk is full")
+        page = self.client.get(refused.get_absolute_url())
+        self.assertContains(page, "row 2: bad")
+        self.assertContains(page, "row 3: worse")
+
+    def test_only_its_owner_can_see_a_job(self) -> None:
+        job = actions.start_job(self.olivia, "test.count", "Counting", count_to, 1)
+        self.login(self.emma)
+        self.assertEqual(self.client.get(job.get_absolute_url()).status_code, 403)
+        self.client.logout()
+        response = self.client.get(job.get_absolute_url())
+        self.assertEqual(response.status_code, 302)
+        self.assertIn(reverse("login"), response["Location"])
+
+    def test_starting_a_job_is_audited(self) -> None:
+        from chalkface.accounts.models import AuditEvent
+
+        actions.start_job(self.olivia, "test.count", "Counting", count_to, 1)
+        self.assertTrue(AuditEvent.objects.filter(action="job.started").exists())
