@@ -22,8 +22,13 @@ stamp=.venv/.chalkface-installed
 wanted=$(cat pyproject.toml requirements.lock package-lock.json 2>/dev/null | sha256sum | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$wanted" ]; then
   echo "Installing Python packages (pinned in requirements.lock)"
-  .venv/bin/python -m pip install --quiet --upgrade pip
-  .venv/bin/python -m pip install --quiet -c requirements.lock -e ".[dev]"
+  log=.venv/pip-install.log
+  if ! { .venv/bin/python -m pip install --quiet --upgrade pip &&
+         .venv/bin/python -m pip install --quiet -c requirements.lock -e ".[dev]"; } >"$log" 2>&1; then
+    cat "$log" >&2
+    echo "Installing the Python packages failed (the log above is also in $log)" >&2
+    exit 1
+  fi
   if [ -f package-lock.json ]; then
     if ! command -v npm >/dev/null; then
       echo "npm is needed to install the front-end packages (apt-get install npm)" >&2
