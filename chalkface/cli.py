@@ -262,9 +262,13 @@ def reference_markdown() -> str:
 def _attach_domain_commands() -> None:
     """Commands that live with their domain package."""
     from chalkface.evidence.cli import analyze
+    from chalkface.insights.cli import alerts, brief, export
     from chalkface.voice.cli import responses
 
     cli.add_command(analyze)
+    cli.add_command(brief)
+    cli.add_command(export)
+    cli.add_command(alerts)
     import_.add_command(responses)
 
 

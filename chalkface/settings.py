@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "chalkface.register",
     "chalkface.voice",
     "chalkface.jobs",
+    "chalkface.api",
+    "chalkface.insights",
 ]
 
 MIDDLEWARE = [

@@ -6,8 +6,10 @@ urlpatterns = [
     path("accounts/", include("chalkface.accounts.urls")),
     path("register/", include("chalkface.register.urls")),
     path("workplaces/", include("chalkface.workplaces.urls")),
+    path("insights/", include("chalkface.insights.urls")),
     path("", include("chalkface.voice.urls")),
     path("jobs/", include("chalkface.jobs.urls")),
+    path("api/", include("chalkface.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,238 @@
+"""The evidence brief: 4-8 pages for a decision maker about one tool. Findings in plain language first, then
+charts and tables, incidents, quotes, register and governance records, and a method note.
+
+:func:`build_brief` is pure computation on a results frame the viewer may see (the web page, the CLI and
+``bench/brief.py`` all call it); :func:`brief_for_user` loads that frame for a signed-in viewer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from chalkface.evidence import EstimateTable, VersionComparison
+from chalkface.insights import services
+from chalkface.insights.charts import Chart, counts_chart, estimate_chart, figure_rows
+from chalkface.register.models import Deployment, Tool, ToolVersion
+from chalkface.voice import access as voice_access
+from chalkface.voice.models import Campaign, Response, Share
+
+BRIEF_MEASURES = ("workload", "time_saved_hours")
+BRIEF_GROUPINGS = ("version_label", "role", "deprivation_quintile")
+MAX_QUOTES = 5
+
+
+@dataclass
+class BriefSection:
+    title: str
+    chart: Chart
+    svg: str = ""
+
+
+@dataclass
+class BriefDocument:
+    """Everything the brief shows; ``html()`` and ``pdf()`` render it."""
+
+    tool: Tool
+    campaign: Campaign | None
+    k: int
+    generated_on: dt.date
+    n_responses: int | None
+    n_workplaces: int | None
+    findings: list[str]
+    headline: list[dict[str, Any]]
+    sections: list[BriefSection]
+    comparisons: list[VersionComparison]
+    compared: tuple[str, str] | None
+    incidents: services.IncidentSummary | None
+    incident_sections: list[BriefSection]
+    quotes: list[str]
+    versions: list[dict[str, Any]]
+    workplaces_deploying: int
+    notes: list[str] = field(default_factory=list)
+
+    def context(self, *, for_print: bool) -> dict[str, Any]:
+        return {"brief": self, "for_print": for_print}
+
+    def html(self, *, for_print: bool = False) -> str:
+        return render_to_string("insights/brief.html", self.context(for_print=for_print))
+
+    def pdf(self) -> bytes:
+        import logging
+
+        from weasyprint import HTML
+
+        logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+        for section in [*self.sections, *self.incident_sections]:
+            if not section.svg:
+                section.svg = section.chart.svg()
+        return HTML(string=self.html(for_print=True)).write_pdf()  # type: ignore[no-any-return]
+
+
+def _headline_sentence(table: EstimateTable) -> str | None:
+    label = str(services.MEASURE_LABELS.get(table.measure, table.measure))
+    rows = figure_rows(table)
+    if not rows or rows[0]["suppressed"] or rows[0]["estimate"] is None:
+        return None
+    row = rows[0]
+    if table.kind == "agreement":
+        return _(
+            "%(value)s of staff agreed with “%(label)s” (95%% interval %(lo)s to %(hi)s; n=%(n)s, "
+            "effective n=%(neff)s)."
+        ) % {
+            "value": row["estimate_text"],
+            "label": label,
+            "lo": row["lower_text"],
+            "hi": row["upper_text"],
+            "n": row["n"],
+            "neff": row["n_eff"],
+        }
+    return _(
+        "%(label)s: on average %(value)s (95%% interval %(lo)s to %(hi)s; n=%(n)s, effective n=%(neff)s)."
+    ) % {
+        "label": label,
+        "value": row["estimate_text"],
+        "lo": row["lower_text"],
+        "hi": row["upper_text"],
+        "n": row["n"],
+        "neff": row["n_eff"],
+    }
+
+
+def _latest_pair(frame: pl.DataFrame, tool: Tool, k: int) -> tuple[str, str] | None:
+    counts = dict(frame.group_by("version_label").len().iter_rows()) if frame.height else {}
+    ordered = [
+        label
+        for label in ToolVersion.objects.filter(tool=tool)
+        .order_by("release_date")
+        .values_list("label", flat=True)
+        if counts.get(label, 0) >= k
+    ]
+    return (ordered[-2], ordered[-1]) if len(ordered) >= 2 else None
+
+
+def build_brief(
+    frame: pl.DataFrame,
+    tool: Tool,
+    k: int,
+    *,
+    campaign: Campaign | None = None,
+    incidents: services.IncidentSummary | None = None,
+    quotes: list[str] | None = None,
+) -> BriefDocument:
+    """Compute every figure of the brief from one tool's visible check-ins (already audited)."""
+    frame = frame.filter(pl.col("tool_id") == tool.slug)
+    headline, breakdowns, n, places = services.analyse_tool(frame, tool, k, groupings=BRIEF_GROUPINGS)
+    findings: list[str] = []
+    if n is None:
+        findings.append(
+            _("Fewer than %(k)s people answered about %(tool)s, so no figures are shown.")
+            % {"k": k, "tool": tool.name}
+        )
+    else:
+        findings.append(
+            _("%(n)s check-ins about %(tool)s from %(places)s workplaces.")
+            % {"n": n, "tool": tool.name, "places": places}
+        )
+        findings += [s for s in (_headline_sentence(t) for t in headline) if s]
+    pair = _latest_pair(frame, tool, k)
+    comparisons: list[VersionComparison] = []
+    if pair:
+        for measure in services.MEASURES:
+            answered = frame.filter(pl.col(measure).is_not_null())
+            if answered.height:
+                comparisons.append(
+                    services.safe_compare(answered, measure, pair[0], pair[1], k, tool.name, ordinal=False)
+                )
+        clear = [c for c in comparisons if not c.suppressed and c.p_value is not None and c.p_value < 0.05]
+        if clear:
+            findings += [c.sentence() for c in clear]
+        else:
+            findings.append(
+                _("No clear change between versions %(a)s and %(b)s on any measure.")
+                % {"a": pair[0], "b": pair[1]}
+            )
+    sections = []
+    for by in BRIEF_GROUPINGS:
+        for table in breakdowns.get(by, []):
+            if table.measure in BRIEF_MEASURES:
+                label = str(services.MEASURE_LABELS[table.measure])
+                chart = estimate_chart(
+                    f"brief-{by}-{table.measure}", table, label, str(services.CONTEXT_GROUPINGS[by])
+                )
+                sections.append(BriefSection(chart.title, chart))
+    incident_sections = []
+    if incidents is not None:
+        for counts, axis in ((incidents.by_category, _("Category")), (incidents.by_severity, _("Severity"))):
+            chart = counts_chart(f"brief-incidents-{axis}", counts, _("Incident reports"), axis)
+            incident_sections.append(BriefSection(chart.title, chart))
+    headline_rows = [
+        {"measure": str(services.MEASURE_LABELS.get(t.measure, t.measure)), **row}
+        for t in headline
+        for row in figure_rows(t)
+    ]
+    notes = sorted({note for tables in breakdowns.values() for t in tables for note in t.notes})
+    return BriefDocument(
+        tool=tool,
+        campaign=campaign,
+        k=k,
+        generated_on=timezone.localdate(),
+        n_responses=n,
+        n_workplaces=places,
+        findings=findings,
+        headline=headline_rows,
+        sections=sections,
+        comparisons=comparisons,
+        compared=pair,
+        incidents=incidents,
+        incident_sections=incident_sections,
+        quotes=quotes or [],
+        versions=services._versions(tool),
+        workplaces_deploying=Deployment.objects.filter(tool=tool).values("workplace").distinct().count(),
+        notes=notes,
+    )
+
+
+def quotes_for(user: Any, tool: Tool, campaign: Campaign | None, k: int) -> list[str]:
+    """A few comments about the tool (already redacted when they were submitted), only from campaigns whose
+    owner lets the viewer see comments, and only when at least k people commented."""
+    allowed = [
+        c.pk
+        for c in services.visible_campaigns(user)
+        if (campaign is None or c.pk == campaign.pk)
+        and (voice_access.can_manage(user, c) or voice_access.shared_with(user, c, Share.COMMENTS))
+    ]
+    if not allowed:
+        return []
+    comments = [
+        str(a.get("comment")).strip()
+        for a in Response.objects.filter(
+            campaign_id__in=allowed, tool=tool, answers__has_key="comment"
+        ).values_list("answers", flat=True)[:5000]
+        if isinstance(a, dict) and str(a.get("comment") or "").strip()
+    ]
+    if len(comments) < k:
+        return []
+    comments.sort(key=lambda text: hashlib.sha256(text.encode()).hexdigest())
+    return [c[:400] for c in comments[:MAX_QUOTES]]
+
+
+def brief_for_user(user: Any, tool: Tool, *, campaign: Campaign | None = None) -> BriefDocument:
+    """The brief as this viewer may see it. Raises ``PermissionDenied`` or ``services.SliceRefused``."""
+    scopes = services._narrow(services.result_scopes(user), campaign, None)
+    if not scopes:
+        raise services.PermissionDenied(_("No campaign has shared its results with you yet."))
+    k = services.threshold_for(scopes)
+    everyone = services.results_frame(user, campaign=campaign)
+    services.audit(user, campaign, everyone, services.Slice.of(tool_id=tool.slug), k)
+    incidents = services.incident_summary(user, tool=tool, campaign=campaign)
+    return build_brief(
+        everyone, tool, k, campaign=campaign, incidents=incidents, quotes=quotes_for(user, tool, campaign, k)
+    )

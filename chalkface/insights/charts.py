@@ -1,0 +1,198 @@
+"""Charts as Vega-Lite specifications (built with altair), with a title that states the finding, axis labels,
+intervals drawn, and a text alternative; rendered to SVG on the server (vl-convert) for pages without
+JavaScript and for PDFs, and drawn by vega-embed in the browser otherwise.
+
+Charts only ever draw figures that passed disclosure control: hidden rows are left out, and say so.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import altair as alt
+import vl_convert as vlc
+from django.utils.translation import gettext as _
+
+from chalkface.evidence import EstimateTable
+
+FONT = "DejaVu Sans, Arial, sans-serif"
+COLOUR = "#1d4f91"  # 8.4:1 against white
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart with everything a reader needs: its finding, its spec, its text alternative, its data."""
+
+    id: str
+    title: str
+    spec: dict[str, Any]
+    alt: str
+    rows: list[dict[str, Any]]
+    columns: list[str]
+
+    def spec_json(self) -> str:
+        return json.dumps(self.spec)
+
+    def svg(self) -> str:
+        """The chart drawn on the server, with its text alternative as the SVG's accessible name."""
+        svg = vlc.vegalite_to_svg(self.spec)
+        return svg.replace("<svg ", f'<svg role="img" aria-label="{_escape(self.alt)}" ', 1)
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def value_text(statistic: str, value: float | None) -> str:
+    if value is None:
+        return "–"
+    if statistic == "mean":
+        return f"{value:.2f}"
+    return f"{100 * value:.0f}%"
+
+
+def _statistic(table: EstimateTable) -> str:
+    return "share_agree" if table.kind == "agreement" else table.rows[0].statistic if table.rows else "mean"
+
+
+def figure_rows(table: EstimateTable, group_label: Any = None) -> list[dict[str, Any]]:
+    """The table's rows for the chosen statistic (share agreeing for agreement scales), ready to show."""
+    from chalkface.insights.services import label_for
+
+    statistic = _statistic(table)
+    out = []
+    for row in table.rows:
+        if row.statistic != statistic:
+            continue
+        column, value = row.group[0] if row.group else ("", None)
+        out.append(
+            {
+                "group": label_for(column, value) if row.group else str(_("Everyone")),
+                "n": row.n,
+                "n_eff": row.n_eff,
+                "estimate": row.estimate,
+                "lower": row.lower,
+                "upper": row.upper,
+                "suppressed": row.suppressed,
+                "reason": row.reason,
+                "estimate_text": value_text(statistic, row.estimate),
+                "lower_text": value_text(statistic, row.lower),
+                "upper_text": value_text(statistic, row.upper),
+            }
+        )
+    return out
+
+
+def estimate_chart(chart_id: str, table: EstimateTable, measure_label: str, group_label: str) -> Chart:
+    """Each group's estimate as a point with its 95% interval as a bar, hidden groups left out."""
+    statistic = _statistic(table)
+    rows = figure_rows(table)
+    shown = [r for r in rows if not r["suppressed"] and r["estimate"] is not None]
+    scale = 100.0 if statistic != "mean" else 1.0
+    unit = _("% agreeing") if statistic != "mean" else _("mean")
+    data = [
+        {
+            "group": r["group"],
+            "estimate": round(scale * r["estimate"], 2),
+            "lower": round(scale * r["lower"], 2),
+            "upper": round(scale * r["upper"], 2),
+            "n": r["n"],
+        }
+        for r in shown
+    ]
+    if shown:
+        top = max(shown, key=lambda r: r["estimate"])
+        bottom = min(shown, key=lambda r: r["estimate"])
+        if len(shown) == 1:
+            title = _("%(measure)s: %(value)s (%(unit)s)") % {
+                "measure": measure_label,
+                "value": top["estimate_text"],
+                "unit": unit,
+            }
+        else:
+            title = _("%(measure)s: highest for %(top)s (%(hi)s), lowest for %(bottom)s (%(lo)s)") % {
+                "measure": measure_label,
+                "top": top["group"],
+                "hi": top["estimate_text"],
+                "bottom": bottom["group"],
+                "lo": bottom["estimate_text"],
+            }
+    else:
+        title = _("%(measure)s: every group is too small to show") % {"measure": measure_label}
+    hidden = len(rows) - len(shown)
+    parts = [
+        _("%(group)s %(value)s (95%% interval %(lo)s to %(hi)s, n=%(n)s)")
+        % {
+            "group": r["group"],
+            "value": r["estimate_text"],
+            "lo": r["lower_text"],
+            "hi": r["upper_text"],
+            "n": r["n"],
+        }
+        for r in shown
+    ]
+    alt_text = title + ". " + "; ".join(parts)
+    if hidden:
+        alt_text += ". " + _("%(count)s group(s) hidden to protect respondents.") % {"count": hidden}
+    base = alt.Chart(alt.Data(values=data)).encode(
+        y=alt.Y("group:N", title=group_label, sort=None),
+        tooltip=[
+            alt.Tooltip("group:N", title=group_label),
+            alt.Tooltip("estimate:Q", title=unit),
+            alt.Tooltip("lower:Q", title=_("95% interval from")),
+            alt.Tooltip("upper:Q", title=_("95% interval to")),
+            alt.Tooltip("n:Q", title="n"),
+        ],
+    )
+    domain = [0, 100] if statistic != "mean" else None
+    x_axis = alt.X("lower:Q", title=unit, scale=alt.Scale(domain=domain) if domain else alt.Scale(zero=False))
+    bars = base.mark_rule(color=COLOUR, strokeWidth=3).encode(x=x_axis, x2="upper:Q")
+    points = base.mark_point(color=COLOUR, filled=True, size=80, shape="diamond").encode(x="estimate:Q")
+    chart = (
+        (bars + points)
+        .properties(
+            title=alt.TitleParams(title, anchor="start", fontSize=13, limit=640),
+            width=520,
+            height=max(40, 28 * max(1, len(data))),
+        )
+        .configure(font=FONT)
+        .configure_axis(labelFontSize=12, titleFontSize=12, labelLimit=220)
+    )
+    return Chart(
+        chart_id, title, chart.to_dict(), alt_text, rows, ["group", "estimate", "interval", "n", "n_eff"]
+    )
+
+
+def counts_chart(chart_id: str, counts: list[dict[str, Any]], title_prefix: str, axis: str) -> Chart:
+    """Published counts as bars (incident reports by category or severity)."""
+    shown = [c for c in counts if not c["suppressed"] and c["n"]]
+    data = [{"group": c["label"], "n": c["n"]} for c in shown]
+    if shown:
+        top = max(shown, key=lambda c: c["n"])
+        title = _("%(prefix)s: most often %(label)s (%(n)s)") % {
+            "prefix": title_prefix,
+            "label": top["label"],
+            "n": top["n"],
+        }
+    else:
+        title = _("%(prefix)s: no count large enough to show") % {"prefix": title_prefix}
+    alt_text = title + ". " + "; ".join(f"{d['group']}: {d['n']}" for d in data)
+    chart = (
+        alt.Chart(alt.Data(values=data))
+        .mark_bar(color=COLOUR)
+        .encode(
+            y=alt.Y("group:N", title=axis, sort="-x"),
+            x=alt.X("n:Q", title=_("Reports")),
+            tooltip=[alt.Tooltip("group:N", title=axis), alt.Tooltip("n:Q", title=_("Reports"))],
+        )
+        .properties(
+            title=alt.TitleParams(title, anchor="start", fontSize=13, limit=640),
+            width=520,
+            height=max(40, 28 * max(1, len(data))),
+        )
+        .configure(font=FONT)
+        .configure_axis(labelFontSize=12, titleFontSize=12, labelLimit=260)
+    )
+    return Chart(chart_id, title, chart.to_dict(), alt_text, counts, ["group", "n"])

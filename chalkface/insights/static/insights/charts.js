@@ -1,0 +1,21 @@
+// Progressive enhancement: replace each server-drawn SVG chart with the interactive vega-embed version.
+// Without JavaScript (or if drawing fails) the SVG, its text alternative and its data table remain.
+(function () {
+  "use strict";
+  function draw() {
+    if (typeof vegaEmbed !== "function") { return; }
+    document.querySelectorAll("[data-vega-spec]").forEach(function (holder) {
+      var script = document.getElementById(holder.getAttribute("data-vega-spec"));
+      if (!script) { return; }
+      var spec = JSON.parse(script.textContent);
+      var label = holder.querySelector("svg") ? holder.querySelector("svg").getAttribute("aria-label") : "";
+      var target = document.createElement("div");
+      vegaEmbed(target, spec, { actions: false, renderer: "svg" }).then(function () {
+        var svg = target.querySelector("svg");
+        if (svg) { svg.setAttribute("role", "img"); svg.setAttribute("aria-label", label); }
+        holder.replaceChildren(target);
+      }).catch(function () { /* keep the server-drawn chart */ });
+    });
+  }
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", draw); } else { draw(); }
+})();

@@ -1,0 +1,187 @@
+"""A real browser: an officer logs in, opens a tool's evidence, applies a filter, is refused an unsafe one,
+reads the brief and downloads it as a PDF made by the task worker; axe-core checks every page visited."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import threading
+from typing import Any
+
+import pytest
+from django.db import connections
+from pypdf import PdfReader
+
+from tests.base import PASSWORD
+from tests.insights.fixtures import InsightTestCase
+from tests.jobs.helpers import run_worker
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+AXE = "/static/vendor/axe-core/axe.min.js"
+SERIOUS = ("serious", "critical")
+# Only what axe finds: each violation's rule, impact, help text and the first few elements.
+AXE_RUN = """async () => {
+  const result = await axe.run(document, {resultTypes: ["violations"]});
+  return result.violations.map(v => ({
+    id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.slice(0, 5).map(n => n.target.join(" ")),
+  }));
+}"""
+
+
+def _chromium() -> str:
+    if os.path.exists(CHROMIUM) or shutil.which("chromium"):
+        return CHROMIUM if os.path.exists(CHROMIUM) else str(shutil.which("chromium"))
+    if os.environ.get("CI"):
+        pytest.fail(
+            "Debian's Chromium is not installed (apt-get install chromium); CI must run browser tests"
+        )
+    pytest.skip("Debian's Chromium is not installed (apt-get install chromium)")
+
+
+def _data() -> Any:
+    """The insight fixtures (a campaign of 54 check-ins, k=10), created for a transactional test."""
+
+    class Data(InsightTestCase):
+        pass
+
+    Data.setUpTestData()
+    return Data
+
+
+def _run_worker_beside_the_browser() -> None:
+    """Run the queued task as ``chalkface worker`` would. Playwright's sync API keeps an event loop in this
+    thread, where Django refuses database work, so the worker runs in a thread of its own (as it would in
+    its own process), with its own connection, which it closes."""
+    failures: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            run_worker()
+        except BaseException as exc:  # reported in the test's thread
+            failures.append(exc)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join(timeout=120)
+    assert not thread.is_alive(), "the task worker did not finish"
+    if failures:
+        raise failures[0]
+
+
+class Audit:
+    """Runs axe-core on each page visited and keeps the serious and critical violations."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.visited: list[str] = []
+        self.violations: dict[str, list[dict[str, Any]]] = {}
+
+    def check(self, page: Any, name: str) -> None:
+        page.add_script_tag(url=f"{self.base}{AXE}")
+        found = [v for v in page.evaluate(AXE_RUN) if v["impact"] in SERIOUS]
+        self.visited.append(name)
+        if found:
+            self.violations[name] = found
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_an_officer_filters_is_refused_and_downloads_a_brief_with_no_serious_accessibility_faults(
+    live_server: Any,
+) -> None:
+    from playwright.sync_api import sync_playwright
+
+    executable = _chromium()
+    data = _data()
+    base = live_server.url
+    tool_url = f"{base}/insights/tools/{data.tool.slug}/"
+    audit = Audit(base)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, args=ARGS)
+        try:
+            page = browser.new_context(accept_downloads=True).new_page()
+
+            # Log in as Olivia, the branch's union officer; the login page sends her on to the overview.
+            page.goto(f"{base}/accounts/login/?next=/insights/")
+            audit.check(page, "log in")
+            page.fill("#id_username", data.olivia.email)
+            page.fill("#id_password", PASSWORD)
+            page.click("form button[type=submit]")
+            page.wait_for_url("**/insights/")
+            assert page.locator("h1").count() == 1
+            audit.check(page, "overview")
+
+            # The tool page: headline measures from all 54 check-ins.
+            page.goto(tool_url)
+            assert "54 check-ins from 2 workplaces." in page.inner_text("#result-count")
+            audit.check(page, "tool")
+
+            # A safe filter: primary schools (Oakfield, 30 check-ins).
+            page.select_option("#id_phase", "primary")
+            page.click("form.filters button[type=submit]")
+            page.wait_for_url("**phase=primary**")
+            assert "30 check-ins from 1 workplaces." in page.inner_text("#result-count")
+            audit.check(page, "filtered tool")
+
+            # An unsafe one: the 3 teaching assistants. Refused, with the reason and no figure.
+            page.goto(tool_url)
+            page.select_option("#id_role", "teaching_assistant")
+            page.click("form.filters button[type=submit]")
+            page.wait_for_url("**role=teaching_assistant**")
+            refusal = page.inner_text(".refusal")
+            assert "This slice cannot be shown" in refusal
+            assert "fewer than k=10" in refusal
+            assert page.locator("#result-count").count() == 0
+            audit.check(page, "refused")
+
+            # The brief as a web page.
+            page.goto(tool_url)
+            page.click("text=Read the evidence brief")
+            page.wait_for_url("**/brief/")
+            assert "Evidence brief: LessonSpark" in page.inner_text("h1")
+            audit.check(page, "brief")
+
+            # The brief as a PDF: a job on the task worker, followed on its page, then downloaded.
+            page.goto(tool_url)
+            page.click("text=Make the evidence brief (PDF)")
+            page.wait_for_url("**/jobs/**")
+            audit.check(page, "brief job (queued)")
+            _run_worker_beside_the_browser()
+            page.reload()
+            page.wait_for_selector("#job-progress a:has-text('Continue')")
+            audit.check(page, "brief job (done)")
+            with page.expect_download() as waiting:
+                page.click("#job-progress a:has-text('Continue')")
+            download = waiting.value
+            assert download.suggested_filename == "brief-lessonspark.pdf"
+            path = download.path()
+            assert path is not None
+            pdf = PdfReader(io.BytesIO(open(path, "rb").read()))
+            text = " ".join(" ".join(pg.extract_text() for pg in pdf.pages).split())
+            assert "Evidence brief: LessonSpark" in text
+            assert "n=54" in text
+        finally:
+            browser.close()
+
+    assert audit.visited == [
+        "log in",
+        "overview",
+        "tool",
+        "filtered tool",
+        "refused",
+        "brief",
+        "brief job (queued)",
+        "brief job (done)",
+    ]
+    assert audit.violations == {}, audit.violations
