@@ -25,14 +25,14 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 import statsmodels.api as sm  # type: ignore[import-untyped]
-from scipy import stats
+from scipy import optimize, stats
 from statsmodels.miscmodels.ordinal_model import OrderedModel  # type: ignore[import-untyped]
 from statsmodels.stats.multitest import multipletests  # type: ignore[import-untyped]
 
 from chalkface.evidence._frames import jsonable, require_columns, require_numeric
-from chalkface.evidence._models import Coefficient, linear_fit
+from chalkface.evidence._models import FEW_CLUSTERS, Coefficient, fit_linear
 from chalkface.evidence.disclosure import DisclosurePolicy
-from chalkface.evidence.errors import ColumnError, EvidenceError
+from chalkface.evidence.errors import ColumnError, ConvergenceError, EvidenceError, SeparationError
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -51,6 +51,8 @@ class OrdinalLogitResult:
     thresholds: tuple[float, ...]
     n: int
     converged: bool
+    se_method: str = "model"
+    notes: tuple[str, ...] = ()
 
     def odds_ratio(self, name: str) -> tuple[float, float, float]:
         """``exp(b)`` with its interval: the odds of a higher answer, per unit of ``name``."""
@@ -65,6 +67,8 @@ class OrdinalLogitResult:
             "thresholds": list(self.thresholds),
             "n": self.n,
             "converged": self.converged,
+            "se_method": self.se_method,
+            "notes": list(self.notes),
         }
 
     def summary(self) -> str:
@@ -76,6 +80,7 @@ class OrdinalLogitResult:
                 f"({orr[1]:.3f} to {orr[2]:.3f})"
             )
         lines.append("  thresholds: " + ", ".join(f"{t:.4f}" for t in self.thresholds))
+        lines += [f"  Note: {n}." for n in self.notes]
         return "\n".join(lines)
 
 
@@ -84,6 +89,15 @@ class OrdinalLogit:
 
     ``levels``: the answers in increasing order (default: the sorted distinct values). ``cluster``: a column
     whose members are alike (e.g. ``workplace_id``), for cluster-robust standard errors.
+
+    Raises :class:`SeparationError` when a 0/1 covariate separates the answers (every answer with it at 1
+    is at least as high, or at least as low, as every answer with it at 0): the likelihood then keeps
+    rising as that coefficient goes to infinity, so there is no estimate to report (Newton's method
+    overflows or meets a singular Hessian). A fit that fails numerically for another reason raises
+    :class:`ConvergenceError`. With a single cluster the standard errors fall back to the model-based ones
+    (``se_method="model"``, with a note): a clustered standard error is undefined there. A clustered standard
+    error that collapses to zero (each value of a covariate in its own clusters) raises
+    :class:`EvidenceError`, as the effect cannot be told apart from the clusters.
     """
 
     def __init__(
@@ -117,13 +131,51 @@ class OrdinalLogit:
             raise EvidenceError(f"column {self.outcome!r} needs at least two different answers")
         y = np.array([index[v] for v in data[self.outcome].to_list()])
         x = data.select(covs).cast(pl.Float64).to_numpy()
+        for j, name in enumerate(covs):
+            why = separation(y, x[:, j])
+            if why is not None:
+                raise SeparationError(f"{self.outcome!r} by {name!r}: {why}")
         model = OrderedModel(y, x, distr="logit")
         kwargs: dict[str, Any] = {"method": "newton", "disp": False, "maxiter": 200}
+        se_method, notes = "model", []
         if self.cluster is not None:
-            kwargs.update(cov_type="cluster", cov_kwds={"groups": _codes(data[self.cluster])})
-        res = model.fit(**kwargs)
+            groups = _codes(data[self.cluster])
+            if np.unique(groups).size < 2:
+                # CR1 divides by G - 1: undefined for one cluster. With every answer from one cluster the
+                # model-based (information matrix) standard errors describe that cluster's answers.
+                notes.append(
+                    f"all answers come from one {self.cluster}, so a standard error clustered by "
+                    f"{self.cluster} is undefined; the model-based standard error is used"
+                )
+            else:
+                kwargs.update(cov_type="cluster", cov_kwds={"groups": groups})
+                se_method = "cluster"
+                if np.unique(groups).size < FEW_CLUSTERS:
+                    notes.append(
+                        f"only {np.unique(groups).size} {self.cluster}s: the odds ratio's cluster-robust "
+                        "interval is too narrow with so few clusters; treat it as rough"
+                    )
+        try:
+            with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+                res = model.fit(**kwargs)
+        except (np.linalg.LinAlgError, ArithmeticError) as exc:
+            raise ConvergenceError(
+                f"the proportional-odds model for {self.outcome!r} could not be fitted ({exc}); the answers "
+                "may be (nearly) separated by a covariate"
+            ) from exc
         params = np.asarray(res.params, dtype=float)
         bse = np.asarray(res.bse, dtype=float)
+        if not (np.all(np.isfinite(params)) and np.all(np.isfinite(bse[: len(covs)]))):
+            raise ConvergenceError(
+                f"the proportional-odds model for {self.outcome!r} gave no finite estimate; the answers may "
+                "be (nearly) separated by a covariate"
+            )
+        if se_method == "cluster" and bool(np.any(bse[: len(covs)] <= 1e-8 * np.abs(params[: len(covs)]))):
+            raise EvidenceError(
+                f"the standard error clustered by {self.cluster} is zero for the proportional-odds model of "
+                f"{self.outcome!r}: each value of a covariate comes from its own {self.cluster}(s), so its "
+                f"effect cannot be told apart from the differences between {self.cluster}s"
+            )
         z = float(stats.norm.ppf(0.975))
         coefs = {}
         for i, name in enumerate(covs):
@@ -133,7 +185,7 @@ class OrdinalLogit:
         thresholds = tuple(float(t) for t in model.transform_threshold_params(params)[1:-1])
         converged = bool(res.mle_retvals.get("converged", True))
         self.result_ = OrdinalLogitResult(
-            self.outcome, tuple(levels), coefs, thresholds, int(y.size), converged
+            self.outcome, tuple(levels), coefs, thresholds, int(y.size), converged, se_method, tuple(notes)
         )
         self.coef_ = {k: v.estimate for k, v in coefs.items()}
         self.thresholds_ = thresholds
@@ -142,6 +194,33 @@ class OrdinalLogit:
 
 def _codes(series: pl.Series) -> npt.NDArray[np.int64]:
     return series.rank("dense").cast(pl.Int64).to_numpy() - 1
+
+
+def separation(y: npt.ArrayLike, x: npt.ArrayLike) -> str | None:
+    """Why a 0/1 covariate ``x`` separates the ordered answers ``y``, or ``None`` if it does not (or is not
+    0/1).
+
+    In a proportional-odds model ``logit P(Y <= j) = theta_j - b x`` the maximum-likelihood ``b`` is finite
+    exactly when the two groups' answers overlap in at least two categories: ``max(y | x=0) > min(y | x=1)``
+    and ``max(y | x=1) > min(y | x=0)``. If, say, every answer with ``x=1`` is at least as high as every
+    answer with ``x=0`` (complete separation, or quasi-complete when they share one category), letting
+    ``b`` and the thresholds above the shared category go to infinity together fits both groups' answers
+    ever better, so the likelihood has no maximum. With a single 0/1 covariate this is the whole condition;
+    with others alongside it is sufficient (the same direction still raises the likelihood).
+    """
+    yy = np.asarray(y, dtype=float)
+    xx = np.asarray(x, dtype=float)
+    if not bool(np.all((xx == 0) | (xx == 1))):
+        return None
+    y0, y1 = yy[xx == 0], yy[xx == 1]
+    if y0.size == 0 or y1.size == 0 or np.unique(yy).size < 2:
+        return None
+    kind = "completely" if y0.max() < y1.min() or y1.max() < y0.min() else "quasi-completely"
+    if y0.max() <= y1.min():
+        return f"{kind} separated: every answer with it is at least as high as every answer without it"
+    if y1.max() <= y0.min():
+        return f"{kind} separated: every answer with it is at least as low as every answer without it"
+    return None
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -175,9 +254,15 @@ class VersionComparison:
     suppressed: bool
     reason: str | None
     tool: Any = None
+    se_method: str | None = None
+    odds_ratio_reason: str | None = None
+    notes: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {k: jsonable(v) for k, v in vars(self).items()}
+        out = {k: jsonable(v) for k, v in vars(self).items()}
+        # one flat string, so that a table of comparisons (CSV) keeps one value per cell
+        out["notes"] = "; ".join(self.notes) or None
+        return out
 
     def sentence(self) -> str:
         """The comparison in one plain sentence."""
@@ -205,6 +290,9 @@ class VersionComparison:
                 f"  Proportional-odds odds ratio {self.odds_ratio:.3f} ({self.odds_ratio_lower:.3f} to "
                 f"{self.odds_ratio_upper:.3f})"
             )
+        elif not self.suppressed and self.odds_ratio_reason is not None:
+            lines.append(f"  Proportional-odds odds ratio not estimable: {self.odds_ratio_reason}.")
+        lines += [f"  Note: {n}." for n in self.notes]
         return "\n".join(lines)
 
 
@@ -231,7 +319,31 @@ def rank_biserial(
     z = float(stats.norm.ppf(1 - alpha / 2))
     half = z * math.sqrt(max(var, 0.0))
     lo, hi = max(0.0, a - half), min(1.0, a + half)
+    if a in (0.0, 1.0):
+        # Complete separation: the Hanley-McNeil variance is zero at the boundary, so the Wald interval
+        # would collapse to the point. Invert the same variance instead (a score-type interval, Newcombe
+        # 2006): the open end is the A whose own variance puts the observed value z standard errors away.
+        lo, hi = _score_bound(a, n1, n2, z)
     return float(res.statistic), float(res.pvalue), 2 * a - 1, 2 * lo - 1, 2 * hi - 1
+
+
+def _hanley_mcneil_variance(a: float, n1: int, n2: int) -> float:
+    q1, q2 = a / (2 - a), 2 * a * a / (1 + a)
+    return (a * (1 - a) + (n1 - 1) * (q1 - a * a) + (n2 - 1) * (q2 - a * a)) / (n1 * n2)
+
+
+def _score_bound(a: float, n1: int, n2: int, z: float) -> tuple[float, float]:
+    """The interval for a probability of superiority observed at 0 or 1: solve ``(A - a)^2 = z^2 Var(A)``
+    for the ``A`` inside (0, 1), with the Hanley-McNeil ``Var``."""
+
+    def gap(p: float) -> float:
+        return (p - a) ** 2 - z * z * _hanley_mcneil_variance(p, n1, n2)
+
+    eps = 1e-12
+    if a == 1.0:
+        # gap(0) = 1 > 0 and gap just below 1 is negative (Var is linear in 1 - A there)
+        return float(optimize.brentq(gap, 0.0, 1.0 - eps)), 1.0
+    return 0.0, float(optimize.brentq(gap, eps, 1.0))
 
 
 def compare_versions(
@@ -297,17 +409,59 @@ def compare_versions(
         )
     x = np.column_stack([np.ones(y.size), is_after.astype(float)])
     groups = data[cluster].to_numpy() if cluster is not None else None
-    coef = linear_fit(y, x, groups, alpha=alpha)[1]
+    # One workplace: the clustered standard error is undefined, and fit_linear falls back to HC1 (with a
+    # note), which is honest because the comparison is then within that workplace. Each version from its own
+    # workplace(s) with nothing shared: the difference cannot be told apart from the workplaces, so no
+    # interval (and no p-value) is given; see fit_linear.
+    lf = fit_linear(y, x, groups, alpha=alpha, cluster_name=cluster or "cluster")
+    coef = lf.coefficients[1]
+    notes = list(lf.notes)
     u, p_mw, r, r_lo, r_hi = rank_biserial(y[is_after], y[~is_after], alpha)
     values = np.unique(y)
     if ordinal is None:
         ordinal = values.size <= 7 and bool(np.all(values == np.round(values)))
     orr: tuple[float | None, float | None, float | None] = (None, None, None)
+    orr_reason: str | None = None
     if ordinal and values.size >= 2:
-        ol = OrdinalLogit(measure, ["__after"], cluster=cluster).fit(
-            data.with_columns(pl.Series("__after", is_after.astype(float)))
+        why = separation(y, is_after.astype(float))
+        if why is not None:
+            # The odds ratio is infinite (or zero): report that it cannot be estimated rather than let
+            # Newton's method overflow. The rank-biserial r (+1 or -1) and its interval still say how far
+            # apart the answers are.
+            orr_reason = f"the answers are {why.replace('with it', 'after').replace('without it', 'before')}"
+            orr_reason += ", so the odds ratio is infinite (or zero) and has no finite estimate"
+        else:
+            try:
+                ol = OrdinalLogit(measure, ["__after"], cluster=cluster).fit(
+                    data.with_columns(pl.Series("__after", is_after.astype(float)))
+                )
+            except EvidenceError as exc:
+                orr_reason = str(exc)
+            else:
+                orr = ol.result_.odds_ratio("__after")
+                if not all(math.isfinite(v) for v in orr):
+                    orr, orr_reason = (
+                        (None, None, None),
+                        "the odds ratio overflowed (nearly separated answers)",
+                    )
+                notes += [n for n in ol.result_.notes if n not in notes]
+    if lf.degenerate:
+        return VersionComparison(
+            measure,
+            str(before),
+            str(after),
+            None,
+            None,
+            **empty,
+            clustered_by=cluster,
+            suppressed=True,
+            reason=f"no interval: the standard error clustered by {cluster} is zero (as when each version "
+            f"was answered in its own {cluster}s), so the change cannot be told apart from the differences "
+            f"between {cluster}s",
+            tool=tool,
+            se_method=lf.se_method,
+            notes=tuple(notes),
         )
-        orr = ol.result_.odds_ratio("__after")
     return VersionComparison(
         measure=measure,
         before=str(before),
@@ -328,10 +482,13 @@ def compare_versions(
         odds_ratio=orr[0],
         odds_ratio_lower=orr[1],
         odds_ratio_upper=orr[2],
-        clustered_by=cluster,
+        clustered_by=cluster if lf.se_method == "cluster" else None,
         suppressed=False,
         reason=None,
         tool=tool,
+        se_method=lf.se_method,
+        odds_ratio_reason=orr_reason,
+        notes=tuple(notes),
     )
 
 

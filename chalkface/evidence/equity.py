@@ -19,7 +19,7 @@ import numpy.typing as npt
 import polars as pl
 
 from chalkface.evidence._frames import jsonable, require_columns, require_numeric
-from chalkface.evidence._models import Coefficient, linear_fit
+from chalkface.evidence._models import Coefficient, fit_linear
 from chalkface.evidence.disclosure import DisclosurePolicy
 from chalkface.evidence.errors import ColumnError, EvidenceError
 from chalkface.evidence.estimate import EstimateRow, EstimateTable, estimate
@@ -59,6 +59,8 @@ class EquityGapResult:
     trend_groups: tuple[Any, ...]
     clustered_by: str | None
     adjusted_for: tuple[str, ...] = ()
+    se_method: str | None = None
+    notes: tuple[str, ...] = ()
 
     @property
     def extreme_gap(self) -> Gap | None:
@@ -82,6 +84,8 @@ class EquityGapResult:
             "trend_groups": [jsonable(v) for v in self.trend_groups],
             "clustered_by": self.clustered_by,
             "adjusted_for": list(self.adjusted_for),
+            "se_method": self.se_method,
+            "notes": list(self.notes),
         }
 
     def summary(self) -> str:
@@ -103,6 +107,7 @@ class EquityGapResult:
                 f"  Trend across {self.group}: {scale * t.estimate:+.3f}{unit} per step (95% CI "
                 f"{scale * t.lower:+.3f} to {scale * t.upper:+.3f}, p={t.p_value:.3g})"
             )
+        lines += [f"  Note: {n}." for n in self.notes]
         return "\n".join(lines)
 
 
@@ -189,24 +194,42 @@ def equity_gap(
     ref_hidden = ref not in shown
     others = [g for g in shown if g != ref]
     coefs: dict[Any, Coefficient] = {}
+    # Clustering by workplace (see fit_linear): one workplace in all falls back to HC1 with a note (the gaps
+    # are then within that workplace); 2-3 workplaces keep the wide t(G-1) interval with a note; a gap whose
+    # clustered standard error collapses to zero (each group from its own workplaces) is not shown, since it
+    # cannot be told apart from the differences between workplaces and an HC1 interval would overstate it.
+    notes: list[str] = []
+    se_method: str | None = None
+    degenerate: set[Any] = set()
+    cname = cluster or "cluster"
     if not ref_hidden and others:
         keep = np.array([g in shown for g in g_all])
         gk = [g for g, kp in zip(g_all, keep, strict=True) if kp]
         x = np.column_stack(
             [np.ones(len(gk))] + [np.array([g == o for g in gk], dtype=float) for o in others] + [fixed[keep]]
         )
-        fit = linear_fit(
+        lf = fit_linear(
             y_all[keep],
             x,
             None if c_all is None else c_all[keep],
             None if w_all is None else w_all[keep],
             alpha,
+            cname,
         )
-        coefs = dict(zip(others, fit[1 : 1 + len(others)], strict=True))
+        se_method = lf.se_method
+        notes += [n for n in lf.notes if n not in notes]
+        coefs = dict(zip(others, lf.coefficients[1 : 1 + len(others)], strict=True))
+        degenerate = {g for g, c in coefs.items() if not math.isfinite(c.se)}
     for g in levels:
         if g == ref:
             continue
-        if g in coefs:
+        if g in degenerate:
+            no_interval = (
+                f"no interval: the standard error clustered by {cname} is zero (as when {jsonable(g)} "
+                f"and {jsonable(ref)} each come from their own {cname}s)"
+            )
+            gaps.append(Gap(g, ref, None, None, None, None, True, no_interval))
+        elif g in coefs:
             c = coefs[g]
             gaps.append(Gap(g, ref, c.estimate, c.lower, c.upper, c.p_value, False, None))
         else:
@@ -223,14 +246,18 @@ def equity_gap(
         keep = np.array([g in shown for g in g_all])
         s = np.array([score[g] for g, kp in zip(g_all, keep, strict=True) if kp])
         x = np.column_stack([np.ones(s.size), s, fixed[keep]])
-        trend_coef = linear_fit(
+        tf = fit_linear(
             y_all[keep],
             x,
             None if c_all is None else c_all[keep],
             None if w_all is None else w_all[keep],
             alpha,
-        )[1]
-        if not math.isfinite(trend_coef.estimate):
+            cname,
+        )
+        se_method = se_method or tf.se_method
+        notes += [n for n in tf.notes if n not in notes]
+        trend_coef = tf.coefficients[1]
+        if not (math.isfinite(trend_coef.estimate) and math.isfinite(trend_coef.se)):
             trend_coef = None
     return EquityGapResult(
         measure=measure,
@@ -244,6 +271,8 @@ def equity_gap(
         trend_groups=tuple(shown) if trend_coef is not None else (),
         clustered_by=cluster,
         adjusted_for=tuple(adjust_for),
+        se_method=se_method,
+        notes=tuple(notes),
     )
 
 

@@ -23,6 +23,11 @@ class ConvergenceError(EvidenceError):
     """An iterative method did not converge and the caller asked for an error in that case."""
 
 
+class SeparationError(EvidenceError):
+    """A model's estimate does not exist because a covariate separates the outcomes (the likelihood keeps
+    rising as the coefficient goes to infinity)."""
+
+
 class QueryRefused(EvidenceError):
     """The query auditor refused a slice because it would single out a small group."""
 

@@ -18,6 +18,7 @@ import polars as pl
 from scipy import stats
 
 from chalkface.evidence._frames import describe_group, jsonable, require_columns, require_numeric
+from chalkface.evidence._models import FEW_CLUSTERS
 from chalkface.evidence.disclosure import DisclosurePolicy, Status, protect_partition, protect_table
 from chalkface.evidence.errors import ColumnError, EvidenceError
 from chalkface.evidence.intervals import korn_graubard_interval, proportion_interval
@@ -184,6 +185,9 @@ def _sufficient_statistics(
                 (wv * wv).sum().alias(f"sw2_{m}"),
             ]
             first += [(wv * pl.col(y)).sum().alias(f"swy_{y}") for y in ys]
+            # the response-level sums as well, for groups whose answers all come from one cluster
+            first += [(wv * wv * pl.col(y)).sum().alias(f"iw2y_{y}") for y in ys]
+            first += [(wv * wv * pl.col(y) * pl.col(y)).sum().alias(f"iw2y2_{y}") for y in ys]
             sw = pl.col(f"sw_{m}")
             aggs += [
                 pl.col(f"n_{m}").sum(),
@@ -199,6 +203,8 @@ def _sufficient_statistics(
                     swy.sum(),
                     (swy * sw).sum().alias(f"sw2y_{y}"),
                     (swy * swy).sum().alias(f"sw2y2_{y}"),
+                    pl.col(f"iw2y_{y}").sum(),
+                    pl.col(f"iw2y2_{y}").sum(),
                 ]
         out = lazy.group_by([*keys, cluster]).agg(first).group_by(group_keys).agg(aggs)
     if not keys:
@@ -207,11 +213,29 @@ def _sufficient_statistics(
 
 
 def _design_variance(row: dict[str, Any], m: str, y: str) -> tuple[float, float, int]:
-    """Mean, variance of the mean, and degrees of freedom from the sufficient statistics."""
+    """Mean, variance of the mean, and degrees of freedom from the sufficient statistics.
+
+    A group whose answers all come from one cluster has no clustered variance (it divides by C - 1 = 0);
+    there the cluster is the whole population the figure describes (one workplace's staff), so the variance
+    is the response-level one, as if each response were its own cluster (R survey's ``svymean`` for that
+    workplace alone). :func:`_clusters` tells the caller so that the table can say it.
+    """
     sw, swy = float(row[f"sw_{m}"]), float(row[f"swy_{y}"])
     mean = swy / sw
     c = int(row[f"nc_{m}"])
-    ss = float(row[f"sw2y2_{y}"]) - 2 * mean * float(row[f"sw2y_{y}"]) + mean * mean * float(row[f"sww_{m}"])
+    if c < 2 and f"iw2y_{y}" in row:
+        c = int(row[f"n_{m}"])
+        ss = (
+            float(row[f"iw2y2_{y}"])
+            - 2 * mean * float(row[f"iw2y_{y}"])
+            + mean * mean * float(row[f"sw2_{m}"])
+        )
+    else:
+        ss = (
+            float(row[f"sw2y2_{y}"])
+            - 2 * mean * float(row[f"sw2y_{y}"])
+            + mean * mean * float(row[f"sww_{m}"])
+        )
     ss = max(ss, 0.0) / (sw * sw)
     if c < 2:
         return mean, math.nan, 0
@@ -352,6 +376,26 @@ def estimate_many(
             notes.append(
                 "Some groups are hidden only so that smaller groups cannot be worked out from the totals."
             )
+        if cluster is not None:
+            shown = [
+                int(rec[f"nc_{m}"])
+                for rec, s, n in zip(records, statuses, counts, strict=True)
+                if s is None and n
+            ]
+            single, few = sum(c < 2 for c in shown), sum(2 <= c < FEW_CLUSTERS for c in shown)
+            if single:
+                who = "the responses" if not by else f"{single} group(s)"
+                notes.append(
+                    f"For {who}, every answer comes from one {cluster}, where a standard error clustered by "
+                    f"{cluster} is undefined: the interval treats the responses as independent."
+                )
+            if few:
+                who = "the responses come" if not by else f"{few} group(s) come"
+                notes.append(
+                    f"For {who} from only 2 or 3 {cluster}s: clustered intervals use a t distribution on 1 "
+                    "or 2 degrees of freedom and are very wide, and cluster-robust standard errors are "
+                    "unreliable with so few clusters."
+                )
         rows: list[EstimateRow] = []
         for stat, y in named:
             for rec, status, n in zip(records, statuses, counts, strict=True):
