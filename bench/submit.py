@@ -30,6 +30,7 @@ import argparse
 import http.client
 import json
 import os
+import resource
 import signal
 import socket
 import subprocess
@@ -121,12 +122,60 @@ def load_main(args: argparse.Namespace) -> None:
     json.dump(result, sys.stdout)
 
 
+def cpu_seconds(pids: list[int]) -> dict[int, float]:
+    """CPU time (user + system) used so far by each process, from /proc (Linux); empty elsewhere."""
+    found: dict[int, float] = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            found[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+        except (OSError, ValueError, IndexError):
+            continue
+    return found
+
+
+def worker_pids(master: int) -> list[int]:
+    """gunicorn's worker processes (Linux); empty elsewhere."""
+    try:
+        return [int(p) for p in Path(f"/proc/{master}/task/{master}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def backend_pids(db: str) -> list[int]:
+    """The PostgreSQL backends connected to the bench database (the server runs on this machine)."""
+    import psycopg
+
+    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
+        rows = conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", [db]).fetchall()
+    return [int(pid) for (pid,) in rows]
+
+
+def used(before: dict[int, float], after: dict[int, float]) -> float:
+    return sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
+
+
 def drive(
-    port: int, bodies: list[tuple[str, str]], args: argparse.Namespace, ok_status: int
+    port: int,
+    bodies: list[tuple[str, str]],
+    args: argparse.Namespace,
+    ok_status: int,
+    master: int,
+    db: str,
 ) -> dict[str, Any]:
-    """Run the load generator as a second process and summarise what it saw."""
+    """Run the load generator as a second process and summarise what it saw.
+
+    Also measures CPU time per request on each side: gunicorn's workers, the PostgreSQL backends serving
+    the bench database, and the load generator (this process's waited-for child). On a shared, busy
+    machine the rate swings with everyone else's load; CPU per request does not, and it shows whether the
+    client was the limit. Client and server share the cores, so the client's cost is paid in both phases
+    and weighs more on the cheaper one (it pulls the ratio towards 1, not away from it).
+    """
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
         json.dump(bodies, f)
+    client_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    app_before = cpu_seconds(worker_pids(master))
+    db_before = cpu_seconds(backend_pids(db))
     try:
         out = subprocess.run(
             [
@@ -149,6 +198,12 @@ def drive(
         )
     finally:
         os.unlink(f.name)
+    client_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    client_cpu = (client_after.ru_utime - client_before.ru_utime) + (
+        client_after.ru_stime - client_before.ru_stime
+    )
+    app_cpu = used(app_before, cpu_seconds(worker_pids(master)))
+    db_cpu = used(db_before, cpu_seconds(backend_pids(db)))
     raw = json.loads(out.stdout)
     ok = raw["statuses"].get(str(ok_status), 0)
     latencies = raw["latencies_ms"]
@@ -162,6 +217,9 @@ def drive(
         "p99_ms": percentile(latencies, 0.99),
         "wall_s": raw["wall_s"],
         "transport_errors": raw["transport_errors"],
+        "client_cpu_ms_per_request": client_cpu / raw["sent"] * 1000 if raw["sent"] else 0.0,
+        "app_cpu_ms_per_request": app_cpu / raw["sent"] * 1000 if raw["sent"] else 0.0,
+        "db_cpu_ms_per_request": db_cpu / raw["sent"] * 1000 if raw["sent"] else 0.0,
     }
 
 
@@ -322,7 +380,10 @@ def warm(port: int, path: str, body: str, count: int) -> None:
 def row(label: str, r: dict[str, Any]) -> str:
     return (
         f"{label:<22} {r['per_second']:>8.1f}/s   p50 {r['p50_ms']:>7.1f} ms   p99 {r['p99_ms']:>7.1f} ms   "
-        f"ok {r['ok']:>5}   errors {r['errors']:>4}   ({r['sent']} sent in {r['wall_s']:.1f} s)"
+        f"ok {r['ok']:>5}   errors {r['errors']:>4}   ({r['sent']} sent in {r['wall_s']:.1f} s)\n"
+        f"{'':<22} CPU per request: gunicorn {r['app_cpu_ms_per_request']:.2f} ms, "
+        f"PostgreSQL {r['db_cpu_ms_per_request']:.2f} ms, "
+        f"load generator {r['client_cpu_ms_per_request']:.2f} ms"
     )
 
 
@@ -406,8 +467,8 @@ def main() -> int:
             warm(port, submit_path, urllib.parse.urlencode([("code", code), *answers]), 1)
         warm(port, "/bench/bare/", bare_body, 8)
 
-        bare_result = drive(port, bare, args, ok_status=204)
-        ours_result = drive(port, ours, args, ok_status=302)
+        bare_result = drive(port, bare, args, ok_status=204, master=gunicorn.pid, db=db)
+        ours_result = drive(port, ours, args, ok_status=302, master=gunicorn.pid, db=db)
     finally:
         if gunicorn is not None:
             gunicorn.send_signal(signal.SIGTERM)

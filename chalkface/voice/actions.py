@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+import threading
+import time
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db import connection, transaction
+from django.db.models import Exists, Model, OuterRef, Q, Subquery
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -303,43 +306,153 @@ def check_code(campaign: Campaign, typed: str) -> Access:
 
 def find_code(slug: str, typed: str) -> Access | None:
     """The campaign (by slug) and workplace of a code that can still be used, in one query; None if the
-    code is not usable (the caller then works out why, with :func:`check_code`). Nothing is changed."""
+    code is not usable (the caller then works out why, with :func:`check_code`). Nothing is changed.
+
+    This runs on every submission, so it is one parameterised SQL statement compiled once per process
+    (see :class:`_FindCode`) rather than an ORM query compiled per request. The workplace comes with its
+    parent and grandparent, which comment protection reads.
+    """
     digest = codes.digest(typed)
     if digest is None:
         return None
-    row = (
-        AccessCode.objects.filter(
-            code_hash=digest, campaign__slug=slug, used=False, revoked=False, expires_at__gt=timezone.now()
-        )
-        .select_related("campaign__question_set_version", "workplace__parent__parent")
-        .first()
-    )
-    if row is None:
+    found = _FIND_CODE.run(digest, slug)
+    if found is None:
         return None
-    return Access(campaign=row.campaign, workplace=row.workplace, source=Source.CODE, code=typed)
+    campaign, workplace = found
+    return Access(campaign=campaign, workplace=workplace, source=Source.CODE, code=typed)
+
+
+class _FindCode:
+    """``find_code``'s statement: code → campaign, workplace, parent, grandparent, in one SELECT.
+
+    The SQL and each column's converters (the same ones the ORM applies, so SQLite dates, decimals and
+    booleans come back as Python values) are worked out once per database vendor from the models' own
+    metadata: no table or column name is written by hand, and the only inputs are bound parameters.
+    """
+
+    PARTS: tuple[tuple[type[Model], str], ...] = (
+        (Campaign, "c"),
+        (Organisation, "w"),
+        (Organisation, "p"),
+        (Organisation, "g"),
+    )
+
+    def __init__(self) -> None:
+        self._compiled: dict[str, tuple[str, list[tuple[type[Model], list[str], list[Any]]]]] = {}
+        self._lock = threading.Lock()
+
+    def _compile(self) -> tuple[str, list[tuple[type[Model], list[str], list[Any]]]]:
+        compiled = self._compiled.get(connection.vendor)
+        if compiled is not None:
+            return compiled
+        q = connection.ops.quote_name
+        columns: list[str] = []
+        loaders: list[tuple[type[Model], list[str], list[Any]]] = []
+        for model, alias in self.PARTS:
+            fields = list(model._meta.concrete_fields)
+            converters = []
+            for field in fields:
+                col = field.get_col(alias)
+                found = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+                converters.append((col, found))
+            columns.extend(f"{alias}.{q(field.column)}" for field in fields)
+            loaders.append((model, [field.attname for field in fields], converters))
+        code = AccessCode._meta
+        org = Organisation._meta
+        parent = q(org.get_field("parent").column)
+        pk = q(org.pk.column)
+        # Identifiers come from the models' metadata, quoted by the backend; every value is a parameter.
+        sql = (
+            f"SELECT {', '.join(columns)} FROM {q(code.db_table)} a "  # noqa: S608
+            f"INNER JOIN {q(Campaign._meta.db_table)} c "
+            f"ON c.{q(Campaign._meta.pk.column)} = a.{q(code.get_field('campaign').column)} "
+            f"INNER JOIN {q(org.db_table)} w ON w.{pk} = a.{q(code.get_field('workplace').column)} "
+            f"LEFT OUTER JOIN {q(org.db_table)} p ON p.{pk} = w.{parent} "
+            f"LEFT OUTER JOIN {q(org.db_table)} g ON g.{pk} = p.{parent} "
+            f"WHERE a.{q(code.get_field('code_hash').column)} = %s "
+            f"AND c.{q(Campaign._meta.get_field('slug').column)} = %s "
+            f"AND NOT a.{q(code.get_field('used').column)} AND NOT a.{q(code.get_field('revoked').column)} "
+            f"AND a.{q(code.get_field('expires_at').column)} > %s"
+        )
+        with self._lock:
+            self._compiled[connection.vendor] = (sql, loaders)
+        return sql, loaders
+
+    def run(self, digest: str, slug: str) -> tuple[Campaign, Organisation] | None:
+        sql, loaders = self._compile()
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [digest, slug, now])
+            row = cursor.fetchone()  # code_hash is unique: at most one row
+        if row is None:
+            return None
+        instances: list[Any] = []
+        start = 0
+        for model, attnames, converters in loaders:
+            values = list(row[start : start + len(attnames)])
+            start += len(attnames)
+            if values[0] is None and model is Organisation:
+                instances.append(None)  # no parent (or grandparent)
+                continue
+            for i, (col, funcs) in enumerate(converters):
+                for convert in funcs:
+                    values[i] = convert(values[i], col, connection)
+            instances.append(model.from_db(connection.alias, attnames, values))
+        campaign, workplace, parent, grandparent = instances
+        parent_field = Organisation._meta.get_field("parent")
+        parent_field.set_cached_value(workplace, parent)
+        if parent is not None:
+            parent_field.set_cached_value(parent, grandparent)
+        return campaign, workplace
+
+
+_FIND_CODE = _FindCode()
 
 
 def _consume(access: Access) -> None:
-    """Mark the code used, inside the caller's transaction; exactly one caller can win."""
+    """Mark the code used, inside the caller's transaction; exactly one caller can win.
+
+    One parameterised ``UPDATE ... WHERE used = false`` (and not revoked or expired): the database row lock
+    makes concurrent attempts on the same code wait, and only the first sees ``used = false``, so only one
+    updates a row. It must run in the same transaction as the response insert (see :func:`submit_checkin`).
+    """
     if access.source != Source.CODE:
         return
     digest = codes.digest(access.code)
-    used = (
-        AccessCode.objects.filter(
-            code_hash=digest,
-            campaign=access.campaign,
-            workplace=access.workplace,
-            used=False,
-            revoked=False,
-            expires_at__gt=timezone.now(),
-        ).update(used=True)
-        if digest
-        else 0
-    )
+    used = 0
+    if digest:
+        with connection.cursor() as cursor:
+            cursor.execute(_consume_sql(), [True, digest, access.campaign.pk, access.workplace.pk, _now()])
+            used = cursor.rowcount
     if used != 1:
         raise CodeRejected(
             _("That code has just been used or withdrawn, so nothing was saved. Ask your rep for a new code.")
         )
+
+
+def _now() -> Any:
+    return connection.ops.adapt_datetimefield_value(timezone.now())
+
+
+_CONSUME_SQL: dict[str, str] = {}
+
+
+def _consume_sql() -> str:
+    sql = _CONSUME_SQL.get(connection.vendor)
+    if sql is None:
+        q = connection.ops.quote_name
+        meta = AccessCode._meta
+
+        def column(name: str) -> str:
+            return q(meta.get_field(name).column)
+
+        # Identifiers come from the model's metadata, quoted by the backend; every value is a parameter.
+        sql = _CONSUME_SQL[connection.vendor] = (
+            f"UPDATE {q(meta.db_table)} SET {column('used')} = %s "  # noqa: S608
+            f"WHERE {column('code_hash')} = %s AND {column('campaign')} = %s AND {column('workplace')} = %s "
+            f"AND NOT {column('used')} AND NOT {column('revoked')} AND {column('expires_at')} > %s"
+        )
+    return sql
 
 
 def _open(campaign: Campaign, day: dt.date) -> None:
@@ -387,6 +500,50 @@ def tools_in_use(
     return tools, in_use
 
 
+# Respondent pages ask "which tools, at which version, are in use here today?" on every request. The answer
+# changes only when someone edits the register (deployments, versions, tools) or the campaign's tools, so
+# each process keeps it for OFFERED_TOOLS_SECONDS, keyed by (campaign, workplace, day). Any such edit made
+# in this process empties the cache at once; an edit made in another process is seen here within the
+# window. So for at most a minute after an edit elsewhere, a respondent may not yet be offered a tool
+# deployed in that minute (they can come back), may still be offered a tool just taken out of the campaign,
+# or have a version released that minute not yet recorded against their answer: the same staleness as a
+# form they opened a minute earlier, and it touches no protection (codes, anonymity, disclosure control).
+OFFERED_TOOLS_SECONDS = 60.0
+_OFFERED_TOOLS_MAX = 10_000
+_offered_tools: dict[
+    tuple[int, int, dt.date], tuple[float, tuple[list[Tool], list[tuple[Tool, ToolVersion | None]]]]
+] = {}
+
+
+def offered_tools(
+    campaign: Campaign, workplace: Organisation, day: dt.date
+) -> tuple[list[Tool], list[tuple[Tool, ToolVersion | None]]]:
+    """:func:`tools_in_use`, remembered by this process for up to ``OFFERED_TOOLS_SECONDS``.
+
+    The lists and instances returned are shared between requests and threads: read them, never change them.
+    """
+    key = (campaign.pk, workplace.pk, day)
+    now = time.monotonic()
+    hit = _offered_tools.get(key)
+    if hit is not None and now - hit[0] < OFFERED_TOOLS_SECONDS:
+        return hit[1]
+    result = tools_in_use(campaign, workplace, day)
+    if len(_offered_tools) >= _OFFERED_TOOLS_MAX:
+        _offered_tools.clear()
+    _offered_tools[key] = (now, result)
+    return result
+
+
+def forget_offered_tools(**kwargs: Any) -> None:
+    _offered_tools.clear()
+
+
+for _sender in (Campaign, Deployment, Tool, ToolVersion):
+    for _signal in (post_save, post_delete):
+        _signal.connect(forget_offered_tools, sender=_sender, dispatch_uid=f"voice.offered_tools.{_sender}")
+m2m_changed.connect(forget_offered_tools, sender=Campaign.tools.through, dispatch_uid="voice.offered_tools")
+
+
 _UNKNOWN: Any = object()
 
 
@@ -412,20 +569,73 @@ def submit_checkin(
         version = version_for(tool, access.workplace, day)
     else:
         version = live_version
+    response = Response(
+        campaign=access.campaign,
+        question_set_version_id=access.campaign.question_set_version_id,
+        workplace=access.workplace,
+        tool=tool,
+        tool_version=version,
+        week=week_of(day),
+        role=str(answers.get("role") or ""),
+        answers=answers,
+        source=access.source,
+        lower_trust=access.lower_trust,
+    )
+    if access.source == Source.CODE and connection.vendor == "postgresql":
+        _consume_and_insert(access, response)
+        return response
     with transaction.atomic():
         _consume(access)
-        return Response.objects.create(
-            campaign=access.campaign,
-            question_set_version_id=access.campaign.question_set_version_id,
-            workplace=access.workplace,
-            tool=tool,
-            tool_version=version,
-            week=week_of(day),
-            role=str(answers.get("role") or ""),
-            answers=answers,
-            source=access.source,
-            lower_trust=access.lower_trust,
+        response.save(force_insert=True)
+    return response
+
+
+_CONSUME_AND_INSERT_SQL: list[tuple[str, list[Any]]] = []
+
+
+def _consume_and_insert(access: Access, response: Response) -> None:
+    """PostgreSQL: use up the code and save the response in ONE statement, so one round trip.
+
+    ``WITH used AS (UPDATE access code SET used = true WHERE ... AND NOT used ... RETURNING 1)
+    INSERT INTO response SELECT ... FROM used``: a single statement is atomic on its own (inside the
+    caller's transaction if there is one, its own otherwise). The UPDATE takes the code's row lock and
+    re-checks ``NOT used`` after any concurrent winner commits, so at most one statement sees the row; the
+    INSERT writes one row per code row used, so exactly one response or none. If the INSERT fails, the
+    UPDATE is undone with it. Nothing links the two rows: the response gets no reference to the code.
+    """
+    digest = codes.digest(access.code)
+    if not _CONSUME_AND_INSERT_SQL:
+        q = connection.ops.quote_name
+        fields = list(Response._meta.concrete_fields)
+        # Cast each parameter to its column's type without a length ("varchar", not "varchar(30)"): an
+        # explicit cast to varchar(30) would silently cut a longer value, where the ORM's insert fails.
+        values = ", ".join(f"CAST(%s AS {field.db_type(connection).split('(')[0]})" for field in fields)
+        # Identifiers and types come from the models' metadata; every value is a parameter.
+        sql = (
+            f"WITH used AS ({_consume_sql()} RETURNING 1) "  # noqa: S608
+            f"INSERT INTO {q(Response._meta.db_table)} ({', '.join(q(f.column) for f in fields)}) "
+            f"SELECT {values} FROM used"
         )
+        _CONSUME_AND_INSERT_SQL.append((sql, fields))
+    sql, fields = _CONSUME_AND_INSERT_SQL[0]
+    inserted = 0
+    if digest:
+        using = connection.alias
+        pre_save.send(sender=Response, instance=response, raw=False, using=using, update_fields=None)
+        params = [True, digest, access.campaign.pk, access.workplace.pk, _now()]
+        params.extend(field.get_db_prep_save(field.pre_save(response, True), connection) for field in fields)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            inserted = cursor.rowcount
+    if inserted != 1:
+        raise CodeRejected(
+            _("That code has just been used or withdrawn, so nothing was saved. Ask your rep for a new code.")
+        )
+    response._state.adding = False
+    response._state.db = using
+    post_save.send(
+        sender=Response, instance=response, created=True, update_fields=None, raw=False, using=using
+    )
 
 
 def submit_incident(

@@ -88,17 +88,31 @@ class ToolChoiceMixin:
         return self.tools[self.cleaned_data["tool"]]  # type: ignore[attr-defined]
 
 
+def question_fields(questions: list[Question]) -> dict[str, forms.Field]:
+    """The fields asking ``questions`` (in the active language), by question code."""
+    return {question.code: field_for(question) for question in questions}
+
+
 class CheckinForm(ToolChoiceMixin, forms.Form):
-    """The check-in: a tool, then the questions of the campaign's question set version."""
+    """The check-in: a tool, then the questions of the campaign's question set version.
+
+    ``fields``: the question fields from :func:`question_fields`, when the caller keeps them between
+    requests (the view does for versions that can no longer change). They are then shared, not copied:
+    cleaning and rendering only read a field, and nothing here changes one after it is made.
+    """
 
     def __init__(
-        self, *args: Any, questions: list[Question], tools: list[tuple[Tool, str | None]], **kwargs: Any
+        self,
+        *args: Any,
+        questions: list[Question],
+        tools: list[tuple[Tool, str | None]],
+        fields: dict[str, forms.Field] | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.add_tool_fields(tools)
         self.questions = questions
-        for question in questions:
-            self.fields[question.code] = field_for(question)
+        self.fields.update(fields if fields is not None else question_fields(questions))
 
     def answers(self) -> dict[str, Any]:
         """The answers given, by question code; unanswered questions are left out."""

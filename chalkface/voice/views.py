@@ -13,6 +13,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -42,6 +43,7 @@ from chalkface.voice.forms import (
     IncidentForm,
     OpenLinkForm,
     SharingForm,
+    question_fields,
 )
 from chalkface.voice.models import (
     Campaign,
@@ -84,7 +86,7 @@ def _lang() -> str:
 
 def _tools(campaign: Campaign, workplace: Organisation, day: dt.date) -> list[tuple[Tool, str | None]]:
     """The campaign's tools in use at the workplace today (all of its tools if none is recorded)."""
-    return [(t, v.label if v else None) for t, v in actions.tools_in_use(campaign, workplace, day)[1]]
+    return [(t, v.label if v else None) for t, v in actions.offered_tools(campaign, workplace, day)[1]]
 
 
 def _campaign_open(campaign: Campaign) -> bool:
@@ -142,10 +144,7 @@ def _show_form(
     day = timezone.localdate()
     tools = _tools(entry.campaign, entry.workplace, day)
     if form is None:
-        if kind == "incident":
-            form = IncidentForm(tools=tools)
-        else:
-            form = CheckinForm(questions=_questions(entry.campaign), tools=tools)
+        form = IncidentForm(tools=tools) if kind == "incident" else _checkin_form(None, entry.campaign, tools)
     context = {
         "campaign": entry.campaign,
         "workplace": entry.workplace,
@@ -205,13 +204,13 @@ def _code_url(campaign: Campaign, kind: str) -> str:
 
 def _submit(request: HttpRequest, entry: actions.Access, kind: str, action_url: str) -> HttpResponse:
     day = timezone.localdate()
-    campaign_tools, in_use = actions.tools_in_use(entry.campaign, entry.workplace, day)
+    campaign_tools, in_use = actions.offered_tools(entry.campaign, entry.workplace, day)
     tools = [(t, v.label if v else None) for t, v in in_use]
     form: CheckinForm | IncidentForm
     if kind == "incident":
         form = IncidentForm(request.POST, tools=tools)
     else:
-        form = CheckinForm(request.POST, questions=_questions(entry.campaign), tools=tools)
+        form = _checkin_form(request.POST, entry.campaign, tools)
     if not form.is_valid():
         return _show_form(request, entry, kind, action_url, form=form, status=400)
     findings = _protect(request, form, entry, allow=[t.name for t in campaign_tools])
@@ -243,18 +242,30 @@ def _submit(request: HttpRequest, entry: actions.Access, kind: str, action_url: 
 
 
 # Questions of versions that have answers: those are never edited again (``actions.edit_question_set`` makes
-# a new version), so each process keeps them. Any change to a question in this process empties it too.
+# a new version), so each process keeps them, and the form fields that ask them (one set per language: the
+# labels are translated when a field is made). Any change to a question in this process empties both. A
+# version that has no answers yet may still be edited elsewhere, so it is read afresh on every request.
 _ANSWERED_QUESTIONS: dict[int, list[Question]] = {}
+_ANSWERED_FIELDS: dict[tuple[int, str], dict[str, forms.Field]] = {}
 
 
 @receiver([post_save, post_delete], sender=Question, dispatch_uid="voice.forget_answered_questions")
 def _forget_questions(**kwargs: Any) -> None:
     _ANSWERED_QUESTIONS.clear()
+    _ANSWERED_FIELDS.clear()
 
 
-def _questions(campaign: Campaign) -> list[Question]:
-    cached = _ANSWERED_QUESTIONS.get(campaign.question_set_version_id)
-    return cached if cached is not None else campaign.question_set_version.ordered_questions()
+def _checkin_form(data: Any, campaign: Campaign, tools: list[tuple[Tool, str | None]]) -> CheckinForm:
+    """The check-in form, with the question fields of an answered version built once per process."""
+    version_id = campaign.question_set_version_id
+    questions = _ANSWERED_QUESTIONS.get(version_id)
+    if questions is None:
+        return CheckinForm(data, questions=campaign.question_set_version.ordered_questions(), tools=tools)
+    key = (version_id, translation.get_language() or settings.LANGUAGE_CODE)
+    fields = _ANSWERED_FIELDS.get(key)
+    if fields is None:
+        fields = _ANSWERED_FIELDS[key] = question_fields(questions)
+    return CheckinForm(data, questions=questions, tools=tools, fields=fields)
 
 
 def _code_entry(request: HttpRequest, slug: str) -> actions.Access | HttpResponse:
@@ -281,7 +292,8 @@ def code_checkin(request: HttpRequest, slug: str) -> HttpResponse:
     entry = _code_entry(request, slug)
     if isinstance(entry, HttpResponse):
         return entry
-    return _submit(request, entry, "checkin", _code_url(entry.campaign, "checkin"))
+    # The form posts back to this address (``_code_url`` of the campaign, found by this slug).
+    return _submit(request, entry, "checkin", request.path)
 
 
 @respondent_page
@@ -290,7 +302,7 @@ def code_report(request: HttpRequest, slug: str) -> HttpResponse:
     entry = _code_entry(request, slug)
     if isinstance(entry, HttpResponse):
         return entry
-    return _submit(request, entry, "incident", _code_url(entry.campaign, "incident"))
+    return _submit(request, entry, "incident", request.path)
 
 
 def _open_link(request: HttpRequest, token: str, kind: str) -> HttpResponse:
@@ -319,7 +331,7 @@ def _open_link(request: HttpRequest, token: str, kind: str) -> HttpResponse:
         if kind == "incident":
             form = IncidentForm(request.POST, tools=tools)
         else:
-            form = CheckinForm(request.POST, questions=_questions(entry.campaign), tools=tools)
+            form = _checkin_form(request.POST, entry.campaign, tools)
         form.is_valid()
         return _show_form(request, entry, kind, url, form=form, status=429, retry_after=retry_after)
     return _submit(request, entry, kind, url)
