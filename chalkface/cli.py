@@ -194,6 +194,7 @@ def demo(reset: bool, host: str, port: int, workplaces: int, seed: int, no_serve
     from chalkface.core.demo import ensure_demo
 
     call_command("migrate", interactive=False, verbosity=0)
+    call_command("createcachetable", verbosity=0)
     logins = ensure_demo(DATA_DIR, workplaces=workplaces, seed=seed, echo=click.echo)
     url = f"http://{host}:{port}/"
     click.echo("")

@@ -191,6 +191,23 @@ LOGGING = {
 
 PAGE_SIZE = env_int("CHALKFACE_PAGE_SIZE", 25, minimum=5)
 
+# The cache holds rate-limit counters. "database" shares them between web processes (the table is made by
+# `chalkface createcachetable`); "memory" counts per process and suits one process or tests.
+_CACHE = env_str("CHALKFACE_CACHE", "database")
+if _CACHE == "database":
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "chalkface_cache"}
+    }
+elif _CACHE == "memory":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    raise ImproperlyConfigured(
+        f"CHALKFACE_CACHE={_CACHE!r} is not a cache Chalkface knows; use database or memory"
+    )
+# Rate limits for anonymous answering (no address is ever stored, so limits are per link and global).
+CHALKFACE_OPEN_LINKS_PER_MINUTE = env_int("CHALKFACE_OPEN_LINKS_PER_MINUTE", 600, minimum=1)
+CHALKFACE_FAILED_CODES_PER_HOUR = env_int("CHALKFACE_FAILED_CODES_PER_HOUR", 300, minimum=1)
+
 # Background work (imports, ...) runs on the task worker, `chalkface worker`, taking tasks from the database.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.database.DatabaseBackend"}}
 # The largest file a campaign owner may import from the web, in megabytes. Default: 50

@@ -4,6 +4,7 @@ import os
 import tempfile
 
 os.environ.setdefault("SECRET_KEY", "tests-only-not-a-secret")
+os.environ.setdefault("CHALKFACE_CACHE", "memory")
 os.environ.setdefault("CHALKFACE_DATA_DIR", tempfile.mkdtemp(prefix="chalkface-tests-"))
 
 from chalkface.settings import *  # noqa: E402,F403

@@ -115,3 +115,17 @@ def test_the_embedded_database_runs_in_wal_mode(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "wal"
     assert (tmp_path / "chalkface.sqlite3").exists()
+
+
+def test_it_refuses_a_cache_it_does_not_know(tmp_path: Path) -> None:
+    result = _import_settings({"SECRET_KEY": "x", "CHALKFACE_CACHE": "redis"}, tmp_path)
+    assert result.returncode != 0
+    assert "CHALKFACE_CACHE='redis'" in result.stderr
+
+
+def test_production_shares_rate_limit_counters_through_the_database(tmp_path: Path) -> None:
+    code = "import chalkface.settings as s; print(s.CACHES['default']['BACKEND'])"
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("CHALKFACE_", "DATABASE_"))}
+    clean.update({"CHALKFACE_DATA_DIR": str(tmp_path), "SECRET_KEY": "x"})
+    result = subprocess.run([sys.executable, "-c", code], env=clean, capture_output=True, text=True, timeout=60)
+    assert result.stdout.strip() == "django.core.cache.backends.db.DatabaseCache", result.stderr
