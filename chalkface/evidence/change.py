@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -257,6 +257,8 @@ class VersionComparison:
     se_method: str | None = None
     odds_ratio_reason: str | None = None
     notes: tuple[str, ...] = ()
+    tool_name: str | None = None
+    measure_label: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out = {k: jsonable(v) for k, v in vars(self).items()}
@@ -265,15 +267,17 @@ class VersionComparison:
         return out
 
     def sentence(self) -> str:
-        """The comparison in one plain sentence."""
-        tool = f"{self.tool} " if self.tool is not None else ""
+        """The comparison in one plain sentence (in English), naming the tool and the measure by their display
+        names when given (``tool_name``, ``measure_label``), else by their codes."""
+        tool = _name(self.tool_name, self.tool)
+        what = self.measure_label or self.measure
         if self.suppressed:
-            return f"{tool}{self.after} vs {self.before} on {self.measure}: not shown ({self.reason})."
+            return f"{tool}{self.after} vs {self.before} on {what}: not shown ({self.reason})."
         assert self.difference is not None and self.lower is not None and self.upper is not None
         direction = "higher" if self.difference > 0 else "lower"
         return (
-            f"After {tool}version {self.after}, {self.measure} was {abs(self.difference):.2f} {direction} on "
-            f"average than with {self.before} (95% CI {self.lower:+.2f} to {self.upper:+.2f}; "
+            f"After {tool}version {self.after}, {what} was {abs(self.difference):.2f} {direction} on "
+            f"average than with {self.before} (95% interval {self.lower:+.2f} to {self.upper:+.2f}; "
             f"n={self.n_before} before, {self.n_after} after; {_fmt_p(self.p_value)})."
         )
 
@@ -294,6 +298,13 @@ class VersionComparison:
             lines.append(f"  Proportional-odds odds ratio not estimable: {self.odds_ratio_reason}.")
         lines += [f"  Note: {n}." for n in self.notes]
         return "\n".join(lines)
+
+
+def _name(display: str | None, code: Any) -> str:
+    """The tool as a sentence names it, followed by a space: its display name, else its code, else nothing."""
+    if display:
+        return f"{display} "
+    return f"{code} " if code is not None else ""
 
 
 def _fmt_p(p: float | None) -> str:
@@ -359,8 +370,13 @@ def compare_versions(
     ordinal: bool | None = None,
     alpha: float = 0.05,
     tool: Any = None,
+    tool_name: str | None = None,
+    measure_label: str | None = None,
 ) -> VersionComparison:
     """Compare ``measure`` between responses about version ``before`` and version ``after``.
+
+    ``tool_name`` and ``measure_label``: what :meth:`VersionComparison.sentence` calls the tool and the
+    measure (default: ``tool`` and ``measure`` themselves).
 
     The headline is the difference in means (after minus before) with a t interval whose standard error is
     clustered by ``cluster`` (e.g. ``workplace_id``), because colleagues' answers are alike. Alongside: the
@@ -406,6 +422,8 @@ def compare_versions(
             suppressed=True,
             reason=policy.small_reason + " for one of the versions",
             tool=tool,
+            tool_name=tool_name,
+            measure_label=measure_label,
         )
     x = np.column_stack([np.ones(y.size), is_after.astype(float)])
     groups = data[cluster].to_numpy() if cluster is not None else None
@@ -461,6 +479,8 @@ def compare_versions(
             tool=tool,
             se_method=lf.se_method,
             notes=tuple(notes),
+            tool_name=tool_name,
+            measure_label=measure_label,
         )
     return VersionComparison(
         measure=measure,
@@ -489,6 +509,8 @@ def compare_versions(
         se_method=lf.se_method,
         odds_ratio_reason=orr_reason,
         notes=tuple(notes),
+        tool_name=tool_name,
+        measure_label=measure_label,
     )
 
 
@@ -727,19 +749,20 @@ class IncidentRateChange:
     dispersion: float | None
     suppressed: bool
     reason: str | None
+    tool_name: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {k: jsonable(v) for k, v in vars(self).items()}
 
     def sentence(self) -> str:
-        tool = f"{self.tool} " if self.tool is not None else ""
+        tool = _name(self.tool_name, self.tool)
         if self.suppressed:
             return f"Incidents with {tool}{self.after} vs {self.before}: not shown ({self.reason})."
         assert self.rate_ratio is not None and self.rate_before is not None and self.rate_after is not None
         return (
             f"With {tool}version {self.after}, incidents were reported at {self.rate_after:.2f} per 100 "
             f"deployment-months against {self.rate_before:.2f} with {self.before}: {self.rate_ratio:.2f} "
-            f"times the rate (95% CI {self.lower:.2f} to {self.upper:.2f}; {_fmt_p(self.p_value)})."
+            f"times the rate (95% interval {self.lower:.2f} to {self.upper:.2f}; {_fmt_p(self.p_value)})."
         )
 
     def summary(self) -> str:
@@ -758,6 +781,7 @@ def incident_rate_change(
     period: str = "month",
     exposure_col: str = "deployment_months",
     k: int = 10,
+    tool_name: str | None = None,
 ) -> IncidentRateChange:
     """Compare incident rates per exposure between two versions with a quasi-Poisson model.
 
@@ -814,6 +838,7 @@ def incident_rate_change(
             None,
             True,
             f"fewer than k={k} incident reports in all, or none for one of the versions",
+            tool_name,
         )
     y = cells["__count"].cast(pl.Float64).to_numpy()
     d = (cells[version] == after).cast(pl.Float64).to_numpy()
@@ -847,6 +872,7 @@ def incident_rate_change(
         dispersion=pearson,
         suppressed=False,
         reason=None,
+        tool_name=tool_name,
     )
 
 
@@ -870,6 +896,11 @@ class Signal:
     significant: bool
     sentence: str
     kind: Literal["difference", "rate_ratio"] = "difference"
+    n_before: int | None = None
+    n_after: int | None = None
+    notes: tuple[str, ...] = ()
+    tool_name: str | None = None
+    measure_label: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {k: jsonable(v) for k, v in vars(self).items()}
@@ -960,6 +991,8 @@ def signal_list(
     fdr: float = 0.05,
     k: int = 10,
     unknown: Sequence[str] = ("dont_know",),
+    labels: Mapping[str, str] | None = None,
+    tool_names: Mapping[Any, str] | None = None,
 ) -> SignalList:
     """Test every tool's every version change on every measure (and incident rates), controlling the FDR.
 
@@ -968,7 +1001,12 @@ def signal_list(
     them into q-values within each family (check-in measures; incident rates), and comparisons with
     ``q < fdr`` are signals. Comparisons with too few responses
     are not tested and are listed in ``not_shown``.
+
+    ``labels`` (measure code to display label) and ``tool_names`` (tool to display name) say what the
+    sentences call them; a measure or tool missing from them is called by its code.
     """
+    labels = labels or {}
+    tool_names = tool_names or {}
     require_columns(responses, [tool_col, version, *measures, cluster])
     order = version_order(
         responses,
@@ -998,6 +1036,8 @@ def signal_list(
                     k=k,
                     ordinal=False,
                     tool=tool,
+                    tool_name=tool_names.get(tool),
+                    measure_label=labels.get(m),
                 )
                 if cmp.suppressed or cmp.p_value is None or not math.isfinite(cmp.p_value):
                     not_shown.append(cmp.sentence())
@@ -1039,9 +1079,12 @@ def signal_list(
                     period=period,
                     exposure_col=exposure_col,
                     k=k,
+                    tool_name=tool_names.get(tool),
                 )
             except EvidenceError as exc:
-                not_shown.append(f"Incidents with {tool} {after} vs {before}: {exc}")
+                not_shown.append(
+                    f"Incidents with {_name(tool_names.get(tool), tool)}{after} vs {before}: {exc}"
+                )
                 continue
             if irc.suppressed or irc.p_value is None or not math.isfinite(irc.p_value):
                 not_shown.append(irc.sentence())
@@ -1074,10 +1117,14 @@ def signal_list(
         reject, qvals, _, _ = multipletests(pvals, alpha=fdr, method="fdr_bh")
         what = "check-in comparisons" if family[0]["kind"] == "difference" else "incident-rate comparisons"
         for r, rej, q in zip(family, reject, qvals, strict=True):
+            # the sentence ends "...; p=0.012)." and gains the q-value inside its parentheses
             sentence = r["obj"].sentence()
             sentence = (
-                sentence[:-1] + f"; {_fmt_p(float(q)).replace('p', 'q', 1)} among {len(family)} {what})."
+                sentence.removesuffix(").")
+                + f"; {_fmt_p(float(q)).replace('p', 'q', 1)} among {len(family)} {what})."
             )
+            obj = r["obj"]
+            is_cmp = isinstance(obj, VersionComparison)
             tests.append(
                 Signal(
                     r["tool"],
@@ -1092,6 +1139,11 @@ def signal_list(
                     bool(rej),
                     sentence,
                     r["kind"],
+                    obj.n_before if is_cmp else obj.incidents_before,
+                    obj.n_after if is_cmp else obj.incidents_after,
+                    obj.notes if is_cmp else (),
+                    tool_names.get(r["tool"]),
+                    labels.get(r["measure"]) if is_cmp else None,
                 )
             )
     tests.sort(key=lambda s: (s.q_value, str(s.tool), s.measure, s.after))

@@ -17,7 +17,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chalkface.evidence import EstimateTable, VersionComparison
+from chalkface.evidence import EstimateTable
 from chalkface.insights import services
 from chalkface.insights.charts import Chart, counts_chart, estimate_chart, figure_rows
 from chalkface.register.models import Deployment, Tool, ToolVersion
@@ -49,7 +49,7 @@ class BriefDocument:
     findings: list[str]
     headline: list[dict[str, Any]]
     sections: list[BriefSection]
-    comparisons: list[VersionComparison]
+    comparisons: list[services.Comparison]
     compared: tuple[str, str] | None
     incidents: services.IncidentSummary | None
     incident_sections: list[BriefSection]
@@ -81,7 +81,7 @@ def _headline_sentence(table: EstimateTable) -> str | None:
     rows = figure_rows(table)
     if not rows or rows[0]["suppressed"] or rows[0]["estimate"] is None:
         return None
-    row = rows[0]
+    row = _display_row(rows[0])
     if table.kind == "agreement":
         return _(
             "%(value)s of staff agreed with “%(label)s” (95%% interval %(lo)s to %(hi)s; n=%(n)s, "
@@ -104,6 +104,11 @@ def _headline_sentence(table: EstimateTable) -> str | None:
         "n": row["n"],
         "neff": row["n_eff"],
     }
+
+
+def _display_row(row: dict[str, Any]) -> dict[str, Any]:
+    """A figure as the brief prints it: effective n as a whole number."""
+    return {**row, "n_eff": services.display_n_eff(row["n_eff"])}
 
 
 def _latest_pair(frame: pl.DataFrame, tool: Tool, k: int) -> tuple[str, str] | None:
@@ -143,13 +148,13 @@ def build_brief(
         )
         findings += [s for s in (_headline_sentence(t) for t in headline) if s]
     pair = _latest_pair(frame, tool, k)
-    comparisons: list[VersionComparison] = []
+    comparisons: list[services.Comparison] = []
     if pair:
         for measure in services.MEASURES:
             answered = frame.filter(pl.col(measure).is_not_null())
             if answered.height:
                 comparisons.append(
-                    services.safe_compare(answered, measure, pair[0], pair[1], k, tool.name, ordinal=False)
+                    services.compare(answered, measure, pair[0], pair[1], k, tool, ordinal=False)
                 )
         clear = [c for c in comparisons if not c.suppressed and c.p_value is not None and c.p_value < 0.05]
         if clear:
@@ -174,11 +179,18 @@ def build_brief(
             chart = counts_chart(f"brief-incidents-{axis}", counts, _("Incident reports"), axis)
             incident_sections.append(BriefSection(chart.title, chart))
     headline_rows = [
-        {"measure": str(services.MEASURE_LABELS.get(t.measure, t.measure)), **row}
+        {"measure": str(services.MEASURE_LABELS.get(t.measure, t.measure)), **_display_row(row)}
         for t in headline
         for row in figure_rows(t)
     ]
-    notes = sorted({note for tables in breakdowns.values() for t in tables for note in t.notes})
+    # plain notes on the intervals (one workplace; only 2 or 3 workplaces), from every figure in the brief
+    notes = services.plain_notes(
+        [
+            *(note for t in headline for note in t.notes),
+            *(note for tables in breakdowns.values() for t in tables for note in t.notes),
+            *(note for c in comparisons for note in c.notes),
+        ]
+    )
     return BriefDocument(
         tool=tool,
         campaign=campaign,

@@ -8,6 +8,7 @@ Charts only ever draw figures that passed disclosure control: hidden rows are le
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,8 +38,19 @@ class Chart:
 
     def svg(self) -> str:
         """The chart drawn on the server, with its text alternative as the SVG's accessible name."""
-        svg = vlc.vegalite_to_svg(self.spec)
+        svg = flatten_svg_roles(vlc.vegalite_to_svg(self.spec))
         return svg.replace("<svg ", f'<svg role="img" aria-label="{_escape(self.alt)}" ', 1)
+
+
+_INNER_ARIA = re.compile(r'\s(?:role|aria-roledescription|aria-label)="[^"]*"')
+
+
+def flatten_svg_roles(svg: str) -> str:
+    """Drop Vega's ARIA roles and labels from the marks inside a chart: the chart is one image whose name is
+    its text alternative, and its figures are in the table beside it. (Vega gives an empty mark container
+    -- a chart whose groups are all hidden -- the role graphics-symbol with no name, which assistive
+    technology announces as an unlabelled image.)"""
+    return _INNER_ARIA.sub("", svg)
 
 
 def _escape(text: str) -> str:

@@ -18,32 +18,38 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 import polars as pl
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from chalkface import vocab
 from chalkface.evidence import (
     DisclosurePolicy,
+    EquityGapResult,
     EstimateTable,
     EvidenceError,
     PrivacyBudget,
     QueryAuditor,
+    Signal,
     Slice,
     VersionComparison,
     compare_versions,
+    equity_gap,
     estimate_many,
     protect_partition,
     release_counts,
     release_means,
+    signal_list,
 )
 from chalkface.insights.models import PrivacyLedger, ShownSlice
 from chalkface.register.models import Deployment, Tool, ToolVersion
@@ -63,6 +69,8 @@ __all__ = [
     "CONTEXT_GROUPINGS",
     "FILTERS",
     "MEASURES",
+    "SENTENCE_LABELS",
+    "Comparison",
     "IncidentSummary",
     "InvalidFilter",
     "PermissionDenied",
@@ -70,8 +78,12 @@ __all__ = [
     "ToolResults",
     "WorkplaceResults",
     "campaign_export_tables",
+    "compare",
+    "comparison_sentence",
     "data_dictionary",
+    "display_n_eff",
     "incident_summary",
+    "plain_notes",
     "results_frame",
     "tool_results",
     "version_comparison",
@@ -88,6 +100,23 @@ MEASURE_LABELS: dict[str, Any] = {
     "wellbeing": gettext_lazy("It has been good for my wellbeing"),
     "trust": gettext_lazy("I trust what it produces"),
     "data_concern": gettext_lazy("I am concerned about how it uses data"),
+}
+# What a sentence calls each measure: what was measured, and on what scale (for the difference in means).
+SENTENCE_LABELS: dict[str, Any] = {
+    "time_saved_hours": gettext_lazy("time saved (hours a week)"),
+    "workload": gettext_lazy("agreement that it has increased workload (1 to 5)"),
+    "quality": gettext_lazy("agreement that it has improved the quality of work (1 to 5)"),
+    "wellbeing": gettext_lazy("agreement that it has been good for wellbeing (1 to 5)"),
+    "trust": gettext_lazy("trust in what it produces (1 to 5)"),
+    "data_concern": gettext_lazy("concern about how it uses data (1 to 5)"),
+}
+# What a sentence calls the share agreeing with an agreement item.
+SHARE_LABELS: dict[str, Any] = {
+    "workload": gettext_lazy("the share who agree it has increased their workload"),
+    "quality": gettext_lazy("the share who agree it has improved the quality of their work"),
+    "wellbeing": gettext_lazy("the share who agree it has been good for their wellbeing"),
+    "trust": gettext_lazy("the share who trust what it produces"),
+    "data_concern": gettext_lazy("the share concerned about how it uses data"),
 }
 AGREEMENT_MEASURES = frozenset(MEASURES) - {"time_saved_hours"}
 # Breakdowns on the tool page: the column of the results frame and what to call it.
@@ -218,9 +247,9 @@ def threshold_for(campaign_ids: Iterable[int | None]) -> int:
 # Loading
 
 
-def cluster_for(frame: pl.DataFrame) -> str | None:
-    """Cluster standard errors by workplace, unless the check-ins come from a single workplace."""
-    return "workplace_id" if frame.height and frame["workplace_id"].n_unique() > 1 else None
+# Intervals are clustered by workplace: colleagues' answers are alike. The evidence layer falls back (with a
+# note) when a figure's answers come from one workplace, and warns when they come from only 2 or 3.
+CLUSTER = "workplace_id"
 
 
 def _tool(tool: Tool | str) -> Tool:
@@ -396,7 +425,54 @@ def parse_filters(filters: dict[str, str] | None) -> dict[str, Any]:
 def _table_dict(table: EstimateTable) -> dict[str, Any]:
     out = table.to_dict()
     out["label"] = str(MEASURE_LABELS.get(table.measure, table.measure))
+    out["plain_notes"] = plain_notes(table.notes)
     return out
+
+
+def display_n_eff(value: float | None) -> int | None:
+    """Effective n as shown on a page: a whole number (the JSON keeps the evidence layer's decimal)."""
+    return None if value is None or not math.isfinite(value) else round(value)
+
+
+_FEW_CLUSTERS = re.compile(r"\bonly (\d+)(?: or (\d+))? \w+s\b")
+_ONE_CLUSTER = re.compile(r"\bfrom one \w+")
+
+
+def plain_notes(notes: Iterable[str]) -> list[str]:
+    """The evidence layer's notes about a figure's interval (English, technical) as plain sentences for a
+    decision maker, in the viewer's language, without repeats. A note of a kind not known here is kept
+    as the evidence layer wrote it."""
+    out: list[str] = []
+    for note in notes:
+        if (match := _FEW_CLUSTERS.search(note)) and match[2]:
+            text = _(
+                "Treat as rough: some of these figures rest on check-ins from only %(a)s or %(b)s "
+                "workplaces, too few for the 95%% interval to be reliable."
+            ) % {"a": match[1], "b": match[2]}
+        elif match:
+            text = _(
+                "Treat as rough: these check-ins come from only %(n)s workplaces, too few for the 95%% "
+                "interval to be reliable."
+            ) % {"n": match[1]}
+        elif _ONE_CLUSTER.search(note):
+            text = _(
+                "Some figures rest on check-ins from a single workplace: their 95% interval treats "
+                "colleagues as independent of each other, so it describes that workplace only."
+            )
+        elif "is zero" in note:
+            text = _(
+                "No interval: each version or group was reported on in its own workplaces, so the difference "
+                "cannot be told apart from the differences between workplaces."
+            )
+        else:
+            text = note[:1].upper() + note[1:]
+        if text not in out:
+            out.append(text)
+    return out
+
+
+def _table_notes(tables: Iterable[EstimateTable]) -> list[str]:
+    return plain_notes(note for table in tables for note in table.notes)
 
 
 @dataclass
@@ -498,6 +574,11 @@ class ToolResults:
     def filtered(self) -> bool:
         return bool(self.filters)
 
+    @property
+    def notes(self) -> list[str]:
+        """Plain notes on the intervals shown (few or one workplace), for the page to show once."""
+        return _table_notes([*self.headline, *(t for ts in self.breakdowns.values() for t in ts)])
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe: every figure with n, effective n, estimate, interval, and whether hidden and why."""
         return {
@@ -512,6 +593,7 @@ class ToolResults:
             "breakdowns": {by: [_table_dict(t) for t in tables] for by, tables in self.breakdowns.items()},
             "versions": self.versions,
             "incidents": self.incidents.to_dict() if self.incidents else None,
+            "notes": self.notes,
         }
 
 
@@ -526,15 +608,9 @@ def _headline(frame: pl.DataFrame, policy: DisclosurePolicy, by: Sequence[str] =
     present = [m for m in MEASURES if m in frame.columns and frame[m].null_count() < frame.height]
     if not present:
         return []
-    cluster = "workplace_id" if frame.height and frame["workplace_id"].n_unique() > 1 else None
-    try:
-        return estimate_many(frame, present, list(by), cluster=cluster, policy=policy)
-    except EvidenceError:
-        # A group drawn from one workplace has no between-workplace variation to cluster on: its interval
-        # then treats colleagues' answers as independent (said in the note).
-        tables = estimate_many(frame, present, list(by), cluster=None, policy=policy)
-        note = _("Some groups come from a single workplace; their intervals are not clustered by workplace.")
-        return [replace(t, notes=(*t.notes, note)) for t in tables]
+    # A group drawn from one workplace gets an interval that treats its answers as independent, and one
+    # from 2-3 workplaces a wide, rough one: the tables' notes say so (see plain_notes).
+    return estimate_many(frame, present, list(by), cluster=CLUSTER, policy=policy)
 
 
 def _published_groups(base: dict[str, Any], tables: list[EstimateTable]) -> list[Slice]:
@@ -611,40 +687,103 @@ def tool_results(
     )
 
 
-def safe_compare(
+class Comparison(VersionComparison):
+    """A :class:`VersionComparison` whose sentence is in plain words and the viewer's language, naming the
+    tool and the measure, with plain notes on its interval (``plain_notes``)."""
+
+    def sentence(self) -> str:
+        return comparison_sentence(self)
+
+    @property
+    def plain_notes(self) -> list[str]:
+        notes = plain_notes(self.notes)
+        if self.odds_ratio_reason and not self.suppressed:
+            notes.append(_("The odds ratio cannot be estimated: %(why)s.") % {"why": self.odds_ratio_reason})
+        return notes
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**super().to_dict(), "sentence": self.sentence(), "plain_notes": self.plain_notes}
+
+
+def _english(labels: Mapping[str, Any]) -> dict[str, str]:
+    with translation.override("en"):
+        return {code: str(label) for code, label in labels.items()}
+
+
+def compare(
     frame: pl.DataFrame,
     measure: str,
     before: str,
     after: str,
     k: int,
-    tool: Any,
+    tool: Tool,
     *,
     ordinal: bool | None = None,
-) -> VersionComparison:
-    """:func:`compare_versions` clustered by workplace; when the ordinal model cannot be fitted (answers that
-    separate the versions completely) it is left out, and when there is one workplace, so is clustering."""
-    attempts = [(ordinal, cluster_for(frame)), (False, cluster_for(frame)), (False, None)]
-    for index, (use_ordinal, cluster) in enumerate(attempts):
-        try:
-            return compare_versions(
-                frame,
-                measure,
-                before=before,
-                after=after,
-                cluster=cluster,
-                k=k,
-                ordinal=use_ordinal,
-                tool=tool,
-            )
-        except (EvidenceError, ArithmeticError, ValueError):
-            if index == len(attempts) - 1:
-                raise
-    raise AssertionError("unreachable")
+) -> Comparison:
+    """:func:`compare_versions` of one tool's measure, clustered by workplace. The evidence layer reports
+    what it cannot estimate (an odds ratio for separated answers, in ``odds_ratio_reason``; a clustered
+    interval from one workplace, in ``notes``) instead of failing."""
+    result = compare_versions(
+        frame,
+        measure,
+        before=before,
+        after=after,
+        cluster=CLUSTER,
+        k=k,
+        ordinal=ordinal,
+        tool=tool.slug,
+        tool_name=tool.name,
+        measure_label=_english(SENTENCE_LABELS).get(measure),
+    )
+    return Comparison(**{f.name: getattr(result, f.name) for f in fields(result)})
+
+
+def _p_text(p: float | None, letter: str = "p") -> str:
+    if p is None or not math.isfinite(p):
+        return f"{letter} n/a"
+    return f"{letter}<0.001" if p < 0.001 else f"{letter}={p:.3f}"
+
+
+def comparison_sentence(c: VersionComparison) -> str:
+    """A version comparison in one plain sentence in the viewer's language, with n and the 95% interval."""
+    values: dict[str, Any] = {
+        "tool": c.tool_name or str(c.tool or ""),
+        "measure": str(SENTENCE_LABELS.get(c.measure, c.measure)),
+        "before": c.before,
+        "after": c.after,
+    }
+    if c.suppressed:
+        return _(
+            "%(tool)s version %(after)s against version %(before)s, %(measure)s: not shown (%(reason)s)."
+        ) % {
+            **values,
+            "reason": c.reason,
+        }
+    assert c.difference is not None and c.lower is not None and c.upper is not None
+    values |= {
+        "size": f"{abs(c.difference):.2f}",
+        "lo": f"{c.lower:+.2f}",
+        "hi": f"{c.upper:+.2f}",
+        "n_before": c.n_before,
+        "n_after": c.n_after,
+        "p": _p_text(c.p_value),
+    }
+    if c.difference > 0:
+        text = _(
+            "After %(tool)s version %(after)s, %(measure)s was %(size)s higher on average than with version "
+            "%(before)s (95%% interval %(lo)s to %(hi)s; n=%(n_before)s before, %(n_after)s after; %(p)s)."
+        )
+    else:
+        text = _(
+            "After %(tool)s version %(after)s, %(measure)s was %(size)s lower on average than with version "
+            "%(before)s (95%% interval %(lo)s to %(hi)s; n=%(n_before)s before, %(n_after)s after; %(p)s)."
+        )
+    return text % values
 
 
 def version_comparison(
     user: Any, tool: Tool | str, before: str, after: str, *, campaign: Campaign | None = None
-) -> list[VersionComparison]:
+) -> list[Comparison]:
     """Two versions of one tool side by side, measure by measure (difference in means clustered by workplace,
     rank-biserial, odds ratio), each hidden when either side has fewer than k check-ins."""
     tool = _tool(tool)
@@ -663,9 +802,7 @@ def version_comparison(
     for measure in MEASURES:
         if frame.height == 0 or frame[measure].null_count() == frame.height:
             continue
-        out.append(
-            safe_compare(frame.filter(pl.col(measure).is_not_null()), measure, before, after, k, tool.slug)
-        )
+        out.append(compare(frame.filter(pl.col(measure).is_not_null()), measure, before, after, k, tool))
     return out
 
 
@@ -694,7 +831,13 @@ class WorkplaceResults:
             "by_tool": [_table_dict(t) for t in self.by_tool],
             "deployments": self.deployments,
             "incidents": self.incidents.to_dict() if self.incidents else None,
+            "notes": self.notes,
         }
+
+    @property
+    def notes(self) -> list[str]:
+        """Plain notes on the intervals shown (few or one workplace), for the page to show once."""
+        return _table_notes([*self.headline, *self.by_tool])
 
 
 def workplace_results(
@@ -930,9 +1073,10 @@ class Finding:
     url: str
     key: str
     q_value: float | None = None
+    notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return dict(vars(self))
+        return {**vars(self), "notes": list(self.notes)}
 
 
 @dataclass
@@ -1025,20 +1169,111 @@ def _releases(tool_slugs: Iterable[str]) -> pl.DataFrame:
     )
 
 
+def _signal_sentence(signal: Signal, tests: int) -> str:
+    """A signal from :func:`signal_list` in one plain sentence in the viewer's language: the tool's name, the
+    measure's label, the change with its 95% interval, n, the p-value and the q-value among all the tests."""
+    values: dict[str, Any] = {
+        "tool": signal.tool_name or str(signal.tool),
+        "measure": str(SENTENCE_LABELS.get(signal.measure, signal.measure)),
+        "before": signal.before,
+        "after": signal.after,
+        "n_before": signal.n_before,
+        "n_after": signal.n_after,
+        "p": _p_text(signal.p_value),
+        "q": _p_text(signal.q_value, "q"),
+        "tests": tests,
+    }
+    if signal.kind == "rate_ratio":
+        return _(
+            "With %(tool)s version %(after)s, incidents were reported %(ratio)s times as often per "
+            "deployment-month as with version %(before)s (95%% interval %(lo)s to %(hi)s; %(n_before)s "
+            "reports before, %(n_after)s after; %(p)s; %(q)s among %(tests)s incident-rate comparisons)."
+        ) % {
+            **values,
+            "ratio": f"{signal.estimate:.2f}",
+            "lo": f"{signal.lower:.2f}",
+            "hi": f"{signal.upper:.2f}",
+        }
+    values |= {
+        "size": f"{abs(signal.estimate):.2f}",
+        "lo": f"{signal.lower:+.2f}",
+        "hi": f"{signal.upper:+.2f}",
+    }
+    if signal.estimate > 0:
+        text = _(
+            "After %(tool)s version %(after)s, %(measure)s was %(size)s higher on average than with version "
+            "%(before)s (95%% interval %(lo)s to %(hi)s; n=%(n_before)s before, %(n_after)s after; %(p)s; "
+            "%(q)s among %(tests)s check-in comparisons)."
+        )
+    else:
+        text = _(
+            "After %(tool)s version %(after)s, %(measure)s was %(size)s lower on average than with version "
+            "%(before)s (95%% interval %(lo)s to %(hi)s; n=%(n_before)s before, %(n_after)s after; %(p)s; "
+            "%(q)s among %(tests)s check-in comparisons)."
+        )
+    return text % values
+
+
+def _equity_sentence(gap: EquityGapResult, tool_name: str) -> str:
+    """The trend of a measure across deprivation quintiles in one plain sentence, with its 95% interval and
+    the number of check-ins it rests on."""
+    trend = gap.trend
+    assert trend is not None
+    share = gap.statistic != "mean"
+    scale = 100.0 if share else 1.0
+    n = sum(
+        row.n or 0
+        for row in gap.estimates.rows
+        if row.statistic == gap.statistic and not row.suppressed and row.group[0][1] in gap.trend_groups
+    )
+    values = {
+        "tool": tool_name,
+        "measure": str(
+            (SHARE_LABELS if share else SENTENCE_LABELS).get(gap.measure, MEASURE_LABELS.get(gap.measure))
+        ),
+        "size": f"{abs(scale * trend.estimate):.2f}",
+        "lo": f"{scale * trend.lower:+.2f}",
+        "hi": f"{scale * trend.upper:+.2f}",
+        "n": n,
+        "p": _p_text(trend.p_value),
+    }
+    if share and trend.estimate > 0:
+        text = _(
+            "%(tool)s: %(measure)s is %(size)s percentage points higher with each step from the least to the "
+            "most deprived workplaces (95%% interval %(lo)s to %(hi)s; n=%(n)s; %(p)s)."
+        )
+    elif share:
+        text = _(
+            "%(tool)s: %(measure)s is %(size)s percentage points lower with each step from the least to the "
+            "most deprived workplaces (95%% interval %(lo)s to %(hi)s; n=%(n)s; %(p)s)."
+        )
+    elif trend.estimate > 0:
+        text = _(
+            "%(tool)s: %(measure)s is %(size)s higher with each step from the least to the most deprived "
+            "workplaces (95%% interval %(lo)s to %(hi)s; n=%(n)s; %(p)s)."
+        )
+    else:
+        text = _(
+            "%(tool)s: %(measure)s is %(size)s lower with each step from the least to the most deprived "
+            "workplaces (95%% interval %(lo)s to %(hi)s; n=%(n)s; %(p)s)."
+        )
+    return text % values
+
+
 def find_signals(
     frame: pl.DataFrame, incidents: pl.DataFrame | None, k: int, *, limit: int = 10
 ) -> list[Finding]:
     """Version changes and incident-rate changes (Benjamini-Hochberg across all tests), and equity gaps by
-    deprivation with a significant trend, strongest first. Pure computation on a visible results frame."""
+    deprivation with a significant trend, strongest first. Pure computation on a visible results frame.
+    Each finding's sentence names the tool and the measure in the viewer's language; its ``notes`` say in
+    plain words when its interval is rough (few workplaces) or comes from one workplace."""
     from django.urls import reverse
-
-    from chalkface.evidence import equity_gap, signal_list
-    from chalkface.evidence.errors import EvidenceError
 
     findings: list[Finding] = []
     if frame.height == 0:
         return findings
     tools = frame["tool_id"].unique().to_list()
+    names = dict(Tool.objects.filter(slug__in=tools).values_list("slug", "name"))
     exposure = exposure_frame(tools) if incidents is not None and incidents.height else None
     present = [m for m in MEASURES if frame[m].null_count() < frame.height]
     signals = signal_list(
@@ -1046,11 +1281,14 @@ def find_signals(
         present,
         releases=_releases(tools),
         release_label="version_label",
-        cluster=cluster_for(frame),
+        cluster=CLUSTER,
         incidents=incidents if exposure is not None else None,
         exposure=exposure,
         k=k,
+        labels=_english(SENTENCE_LABELS),
+        tool_names=names,
     )
+    family = {kind: sum(1 for t in signals.tests if t.kind == kind) for kind in ("difference", "rate_ratio")}
     for s in signals.signals:
         url = reverse("insights:compare", args=[s.tool]) + f"?before={s.before}&after={s.after}"
         kind = "incidents" if s.kind == "rate_ratio" else "version"
@@ -1058,10 +1296,11 @@ def find_signals(
             Finding(
                 kind,
                 str(s.tool),
-                s.sentence,
+                _signal_sentence(s, family[s.kind]),
                 url,
                 f"{kind}:{s.tool}:{s.measure}:{s.before}:{s.after}",
                 s.q_value,
+                plain_notes(s.notes),
             )
         )
     for tool in sorted(tools):
@@ -1073,29 +1312,25 @@ def find_signals(
             if answered.height < 2 * k:
                 continue
             try:
-                gap = equity_gap(
-                    answered, measure, "deprivation_quintile", cluster=cluster_for(answered), k=k
-                )
-            except (EvidenceError, ArithmeticError, ValueError):
+                gap = equity_gap(answered, measure, "deprivation_quintile", cluster=CLUSTER, k=k)
+            except EvidenceError:
+                # e.g. fewer than three quintiles shown, or no answers in them: no trend to report
                 continue
             trend = gap.trend
             if trend is None or trend.p_value is None or trend.p_value >= 0.01:
                 continue
-            scale, unit = (100.0, _(" percentage points")) if gap.statistic != "mean" else (1.0, "")
-            sentence = _(
-                "%(tool)s: %(measure)s changes by %(est)+.2f%(unit)s per step from the least to the most "
-                "deprived "
-                "workplaces (95%% CI %(lo)+.2f to %(hi)+.2f)."
-            ) % {
-                "tool": tool,
-                "measure": MEASURE_LABELS.get(measure, measure),
-                "est": scale * trend.estimate,
-                "lo": scale * trend.lower,
-                "hi": scale * trend.upper,
-                "unit": unit,
-            }
             url = reverse("insights:tool", args=[tool]) + "#by-deprivation_quintile"
-            findings.append(Finding("equity", tool, sentence, url, f"equity:{tool}:{measure}", trend.p_value))
+            findings.append(
+                Finding(
+                    "equity",
+                    tool,
+                    _equity_sentence(gap, names.get(tool, tool)),
+                    url,
+                    f"equity:{tool}:{measure}",
+                    trend.p_value,
+                    plain_notes(gap.notes),
+                )
+            )
     findings.sort(key=lambda f: f.q_value if f.q_value is not None else 1.0)
     return findings[:limit]
 

@@ -20,6 +20,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from chalkface import vocab
@@ -30,12 +31,12 @@ from chalkface.register.models import Tool, ToolVersion
 from chalkface.voice.models import Campaign
 from chalkface.workplaces.models import Organisation
 
-NO_RESULTS = _("No campaign has shared its results with you yet.")
+NO_RESULTS = gettext_lazy("No campaign has shared its results with you yet.")
 
 
 def _require_results(request: HttpRequest) -> None:
     if not services.can_see_results(request.user):
-        raise PermissionDenied(NO_RESULTS)
+        raise PermissionDenied(str(NO_RESULTS))
 
 
 def _campaign(request: HttpRequest) -> Campaign | None:

@@ -12,7 +12,14 @@
       var target = document.createElement("div");
       vegaEmbed(target, spec, { actions: false, renderer: "svg" }).then(function () {
         var svg = target.querySelector("svg");
-        if (svg) { svg.setAttribute("role", "img"); svg.setAttribute("aria-label", label); }
+        if (svg) {
+          // One image named by the chart's text alternative: drop Vega's roles and labels on the marks
+          // (an empty mark container would otherwise be an unnamed graphics-symbol).
+          svg.querySelectorAll("[role], [aria-roledescription], [aria-label]").forEach(function (el) {
+            el.removeAttribute("role"); el.removeAttribute("aria-roledescription"); el.removeAttribute("aria-label");
+          });
+          svg.setAttribute("role", "img"); svg.setAttribute("aria-label", label);
+        }
         holder.replaceChildren(target);
       }).catch(function () { /* keep the server-drawn chart */ });
     });

@@ -1,0 +1,140 @@
+"""Plain wording of the insight layer: signal and comparison sentences name the tool and the measure, say
+"95% interval" and keep n; effective n shows as a whole number; the evidence layer's notes on rough or
+single-workplace intervals reach the results in plain words."""
+
+from __future__ import annotations
+
+import re
+
+import polars as pl
+from django.utils import translation
+
+from chalkface.insights import services
+from chalkface.insights.brief import brief_for_user
+from tests.insights.fixtures import InsightTestCase
+
+ONE_WORKPLACE = "Some figures rest on check-ins from a single workplace"
+
+
+class SignalWordingTests(InsightTestCase):
+    def test_the_overview_signal_names_the_tool_and_the_measure_with_n_and_a_95_percent_interval(
+        self,
+    ) -> None:
+        # Alice sees her own workplace only: the change there is clear (with two workplaces the clustered
+        # interval on one degree of freedom is too wide for a signal)
+        with translation.override("en"):
+            signals = services.overview(self.alice).signals
+        version = [s for s in signals if s.key == "version:lessonspark:workload:1.0:2.0"]
+        self.assertEqual(len(version), 1, [s.sentence for s in signals])
+        sentence = version[0].sentence
+        self.assertTrue(
+            sentence.startswith(
+                "After LessonSpark version 2.0, agreement that it has increased workload (1 to 5) was "
+            ),
+            sentence,
+        )
+        self.assertIn("higher on average than with version 1.0 (95% interval +", sentence)
+        self.assertRegex(sentence, r"n=\d+ before, \d+ after; p[<=]")
+        self.assertRegex(sentence, r"; q[<=][\d.]+ among \d+ check-in comparisons\)\.$")
+        self.assertNotIn("CI", sentence)
+        self.assertNotIn("lessonspark", sentence)
+        self.assertNotIn("))", sentence)
+        notes = version[0].to_dict()["notes"]
+        self.assertTrue(any(n.startswith(ONE_WORKPLACE) for n in notes), notes)
+
+    def test_the_plain_labels_are_translatable(self) -> None:
+        with translation.override("en"):
+            self.assertEqual(str(services.SENTENCE_LABELS["time_saved_hours"]), "time saved (hours a week)")
+        self.assertEqual(set(services.SENTENCE_LABELS), set(services.MEASURES))
+
+
+class ComparisonWordingTests(InsightTestCase):
+    def test_a_version_comparison_reads_plainly_and_keeps_n_and_the_interval(self) -> None:
+        with translation.override("en"):
+            comparisons = services.version_comparison(self.olivia, self.tool, "1.0", "2.0")
+            by_measure = {c.measure: c for c in comparisons}
+            time = by_measure["time_saved_hours"]
+            sentence = time.sentence()
+            data = time.to_dict()
+        self.assertTrue(sentence.startswith("After LessonSpark version 2.0, time saved (hours a week) was "))
+        self.assertIn("95% interval", sentence)
+        self.assertIn(f"n={time.n_before} before, {time.n_after} after", sentence)
+        self.assertEqual(data["sentence"], sentence)
+        self.assertIn("plain_notes", data)
+        self.assertEqual(data["tool"], "lessonspark")
+        self.assertEqual(data["tool_name"], "LessonSpark")
+
+    def test_one_workplace_gives_a_comparison_with_a_plain_note_instead_of_an_error(self) -> None:
+        frame = services.results_frame(self.olivia, tool=self.tool).filter(
+            pl.col("workplace_id") == self.oakfield.pk
+        )
+        with translation.override("en"):
+            comparison = services.compare(frame, "workload", "1.0", "2.0", 10, self.tool)
+            notes = comparison.plain_notes
+        self.assertFalse(comparison.suppressed)
+        self.assertEqual(comparison.se_method, "HC1")
+        self.assertTrue(any(n.startswith(ONE_WORKPLACE) for n in notes), notes)
+
+    def test_separated_answers_give_no_odds_ratio_and_say_why(self) -> None:
+        frame = services.results_frame(self.olivia, tool=self.tool).with_columns(
+            workload=pl.when(pl.col("version_label") == "2.0").then(5).otherwise(1)
+        )
+        with translation.override("en"):
+            comparison = services.compare(frame, "workload", "1.0", "2.0", 10, self.tool)
+            notes = comparison.plain_notes
+        self.assertIsNone(comparison.odds_ratio)
+        self.assertIsNotNone(comparison.odds_ratio_reason)
+        self.assertIsNotNone(comparison.difference)
+        self.assertTrue(any(n.startswith("The odds ratio cannot be estimated") for n in notes), notes)
+
+
+class NotesTests(InsightTestCase):
+    def test_rough_and_single_workplace_notes_are_plain(self) -> None:
+        with translation.override("en"):
+            notes = services.plain_notes(
+                [
+                    "only 2 workplace_ids: cluster-robust standard errors are biased downwards with so "
+                    "few clusters; the t quantile on 1 degree(s) of freedom widens the interval to "
+                    "compensate, but treat it as rough",
+                    "For 2 group(s) from only 2 or 3 workplace_ids: clustered intervals use a t distribution",
+                    "For the responses, every answer comes from one workplace_id, where a standard "
+                    "error clustered by workplace_id is undefined: the interval treats the responses as "
+                    "independent.",
+                    "For 1 group(s), every answer comes from one workplace_id, where ...",
+                ]
+            )
+        self.assertEqual(len(notes), 3, notes)
+        self.assertTrue(notes[0].startswith("Treat as rough: these check-ins come from only 2 workplaces"))
+        self.assertIn("only 2 or 3 workplaces", notes[1])
+        self.assertTrue(notes[2].startswith(ONE_WORKPLACE))
+        self.assertFalse(any("workplace_id" in n or "%%" in n for n in notes))
+
+    def test_a_workplaces_results_carry_the_single_workplace_note(self) -> None:
+        with translation.override("en"):
+            data = services.workplace_results(self.alice, self.oakfield).to_dict()
+        self.assertTrue(any(n.startswith(ONE_WORKPLACE) for n in data["notes"]), data["notes"])
+        self.assertTrue(all("plain_notes" in t for t in data["headline"]))
+
+    def test_a_tools_results_carry_notes(self) -> None:
+        data = services.tool_results(self.olivia, self.tool).to_dict()
+        self.assertIsInstance(data["notes"], list)
+
+
+class EffectiveNTests(InsightTestCase):
+    def test_the_brief_shows_effective_n_as_a_whole_number_and_the_json_keeps_the_decimal(self) -> None:
+        with translation.override("en"):
+            document = brief_for_user(self.olivia, self.tool)
+            sentences = [c.sentence() for c in document.comparisons if not c.suppressed]
+        shown = [row["n_eff"] for row in document.headline if not row["suppressed"]]
+        self.assertTrue(shown)
+        self.assertTrue(all(isinstance(n, int) for n in shown), shown)
+        self.assertFalse(any(re.search(r"effective n=\d+\.\d", f) for f in document.findings))
+        self.assertTrue(any(re.search(r"effective n=\d+\)", f) for f in document.findings))
+        self.assertTrue(all("95% interval" in sentence for sentence in sentences))
+        data = services.tool_results(self.olivia, self.tool).to_dict()
+        self.assertIsInstance(data["headline"][0]["rows"][0]["n_eff"], float)
+
+    def test_display_n_eff_rounds(self) -> None:
+        self.assertEqual(services.display_n_eff(623.0), 623)
+        self.assertEqual(services.display_n_eff(412.6), 413)
+        self.assertIsNone(services.display_n_eff(None))
