@@ -127,5 +127,7 @@ def test_production_shares_rate_limit_counters_through_the_database(tmp_path: Pa
     code = "import chalkface.settings as s; print(s.CACHES['default']['BACKEND'])"
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("CHALKFACE_", "DATABASE_"))}
     clean.update({"CHALKFACE_DATA_DIR": str(tmp_path), "SECRET_KEY": "x"})
-    result = subprocess.run([sys.executable, "-c", code], env=clean, capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=clean, capture_output=True, text=True, timeout=60
+    )
     assert result.stdout.strip() == "django.core.cache.backends.db.DatabaseCache", result.stderr
