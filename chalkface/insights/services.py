@@ -166,32 +166,21 @@ def result_scopes(user: Any) -> dict[int | None, set[int] | None]:
     """For each campaign whose results the user may see: ``None`` for every workplace in it, or the ids of
     the workplaces whose results they may see (a rep's own). The key ``None`` stands for check-ins outside
     any campaign, which only administrators see."""
-    scopes: dict[int | None, set[int] | None] = {}
-    admin = voice_access.is_admin(user)
-    for campaign in visible_campaigns(user):
-        if (
-            admin
-            or voice_access.can_manage(user, campaign)
-            or voice_access.shared_with(user, campaign, Share.RESULTS)
-        ):
-            scopes[campaign.pk] = None
-            continue
-        own = set(voice_access.rep_workplaces(user, campaign).values_list("pk", flat=True))
-        if own:
-            scopes[campaign.pk] = own
-    if admin:
-        scopes[None] = None
-    return scopes
+    return _scopes(user, Share.RESULTS)
 
 
 def _incident_scopes(user: Any) -> dict[int | None, set[int] | None]:
+    return _scopes(user, Share.INCIDENTS)
+
+
+def _scopes(user: Any, share: str) -> dict[int | None, set[int] | None]:
     scopes: dict[int | None, set[int] | None] = {}
     admin = voice_access.is_admin(user)
     for campaign in visible_campaigns(user):
         if (
             admin
             or voice_access.can_manage(user, campaign)
-            or voice_access.shared_with(user, campaign, Share.INCIDENTS)
+            or voice_access.shared_with(user, campaign, share)
         ):
             scopes[campaign.pk] = None
             continue
