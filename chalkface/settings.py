@@ -55,7 +55,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tasks",
     "django_tasks.backends.database",
-    "chalkface.core",
+    "chalkface.web",
     "chalkface.accounts",
     "chalkface.workplaces",
     "chalkface.register",
@@ -63,6 +63,9 @@ INSTALLED_APPS = [
     "chalkface.jobs",
     "chalkface.api",
     "chalkface.insights",
+    "chalkface.imports",
+    "chalkface.demo",
+    "chalkface.home",
 ]
 
 MIDDLEWARE = [
@@ -74,6 +77,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "chalkface.web.middleware.ChalkfaceErrorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -91,7 +95,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "chalkface.core.context_processors.site",
+                "chalkface.web.context_processors.site",
             ],
         },
     },

@@ -2,12 +2,13 @@ from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
-    path("", include("chalkface.core.urls")),
+    path("", include("chalkface.home.urls")),
     path("accounts/", include("chalkface.accounts.urls")),
     path("register/", include("chalkface.register.urls")),
     path("workplaces/", include("chalkface.workplaces.urls")),
     path("insights/", include("chalkface.insights.urls")),
     path("", include("chalkface.voice.urls")),
+    path("", include("chalkface.imports.urls")),
     path("jobs/", include("chalkface.jobs.urls")),
     path("api/", include("chalkface.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

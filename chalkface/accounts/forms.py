@@ -9,11 +9,11 @@ from django.contrib.auth import forms as auth_forms
 from django.utils.translation import gettext_lazy as _
 
 from chalkface.accounts.models import AuditEvent
-from chalkface.core.forms import ChalkfaceForm, field_anchor
+from chalkface.web.forms import ChalkfaceForm, field_anchor
 
 
 class ErrorSummaryMixin:
-    """The error summary of :class:`chalkface.core.forms.ChalkfaceForm`, for Django's auth forms."""
+    """The error summary of :class:`chalkface.web.forms.ChalkfaceForm`, for Django's auth forms."""
 
     def error_summary(self) -> list[tuple[str, str]]:
         form: Any = self

@@ -2,12 +2,24 @@
 
 Roles come from memberships. A membership in an organisation reaches that organisation and every
 organisation under it (a trust's employer lead reaches its schools; a union officer in a union reaches
-its branches). Views and the API call :func:`can`; nothing else decides access.
+its branches). Views and the API call :func:`can` (or :func:`require`, which raises ``PermissionDenied``
+with a sentence the 403 page shows) for actions on organisations and the register.
+
+Access to a campaign and to what it collects (running it, its incident reports, its results) depends on
+who owns the campaign and what the owner shared; :mod:`chalkface.voice.access` answers those questions,
+from the roles and reach worked out here. Nothing else decides access.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
 
 from chalkface.accounts.models import Role
 
@@ -86,3 +98,45 @@ def _organisation_id(obj: Any) -> int:
         if value is not None:
             return int(value)
     raise TypeError(f"Cannot tell which organisation {obj!r} belongs to")
+
+
+REFUSALS: dict[str, Any] = {
+    "view_register": _(
+        "The register is open to people who hold a role in Chalkface, and your account does not hold one "
+        "yet. Ask your union officer or your employer's lead to add you to your organisation."
+    ),
+    "edit_catalogue": _(
+        "Only union officers, employer leads and administrators can add or change suppliers, tools and "
+        "versions."
+    ),
+    "view_audit_log": _("Only administrators can see the audit log."),
+    "edit_organisation": _(
+        "Only the employer lead for this workplace (or for its trust or local authority) can change its "
+        "details."
+    ),
+    "edit_deployments": _(
+        "Only the union rep or the employer lead for this workplace can record the AI tools it uses."
+    ),
+}
+
+View = Callable[..., HttpResponse]
+
+
+def require(user: Any, action: str, obj: Any = None) -> None:
+    """Raise ``PermissionDenied`` (a 403 page that says why) unless ``can(user, action, obj)``."""
+    if not can(user, action, obj):
+        raise PermissionDenied(REFUSALS.get(action, ""))
+
+
+def permission_required(action: str) -> Callable[[View], View]:
+    """Anonymous visitors are sent to log in; signed-in people without ``action`` get a 403 page."""
+
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            require(request.user, action)
+            return view(request, *args, **kwargs)
+
+        return login_required(wrapped)
+
+    return decorator

@@ -1,7 +1,7 @@
 """Accounts: the audit log (namespace ``accounts``) and the log-in pages.
 
 ``auth_urlpatterns`` keep Django's own names without a namespace (``login``, ``logout``,
-``password_reset``...), which ``LOGIN_URL`` and Django's password views use; ``chalkface/core/urls.py``
+``password_reset``...), which ``LOGIN_URL`` and Django's password views use; ``chalkface/home/urls.py``
 mounts them under /accounts/ as well.
 """
 

@@ -19,8 +19,8 @@ from chalkface.accounts.forms import (
     SetPasswordForm,
 )
 from chalkface.accounts.models import AuditEvent
-from chalkface.core.access import permission_required
-from chalkface.core.pages import paginate
+from chalkface.accounts.permissions import permission_required
+from chalkface.web.pages import paginate
 
 
 class LoginView(auth_views.LoginView):

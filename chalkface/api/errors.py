@@ -22,7 +22,8 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from chalkface.evidence import BudgetExhausted
-from chalkface.insights.services import InvalidFilter, SliceRefused
+from chalkface.insights.filters import InvalidFilter
+from chalkface.insights.shown import SliceRefused
 
 logger = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from chalkface.core.forms import ChalkfaceForm
+from chalkface.web.forms import ChalkfaceForm
 
 
 class TokenForm(ChalkfaceForm):

@@ -5,84 +5,45 @@ for what each subscriber may see, and raises an in-app alert and an email for ea
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.conf import settings
-from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from chalkface.insights import services
-from chalkface.insights.models import Alert, Subscription
-from chalkface.register.models import Tool
-from chalkface.workplaces.models import Organisation
-
-
-def set_subscription(
-    user: Any, *, tool: Tool | None = None, workplace: Organisation | None = None, on: bool = True
-) -> Subscription | None:
-    """Subscribe the user to a tool or a workplace (or, with ``on=False``, stop)."""
-    if (tool is None) == (workplace is None):
-        raise ValueError("subscribe to a tool or to a workplace")
-    found = Subscription.objects.filter(user=user, tool=tool, workplace=workplace).first()
-    if not on:
-        if found:
-            found.delete()
-        return None
-    return found or Subscription.objects.create(user=user, tool=tool, workplace=workplace)
-
-
-def _raise(user: Any, subscription: Subscription, key: str, title: str, body: str, url: str) -> bool:
-    try:
-        with transaction.atomic():
-            Alert.objects.create(
-                user=user,
-                subscription=subscription,
-                key=key[:300],
-                title=title[:300],
-                body=body,
-                url=url[:500],
-            )
-    except IntegrityError:
-        return False
-    site = getattr(settings, "SITE_URL", "")
-    send_mail(
-        f"Chalkface: {title}"[:200],
-        f"{body}\n\n{_('See the evidence:')} {site}{url}\n",
-        settings.DEFAULT_FROM_EMAIL,
-        [user.email],
-        fail_silently=True,
-    )
-    return True
+from chalkface.insights import actions
+from chalkface.insights.frames import incident_frame, results_frame
+from chalkface.insights.models import Subscription
+from chalkface.insights.overview import Finding, find_signals
+from chalkface.insights.results import workplace_results
+from chalkface.insights.shown import SliceRefused
+from chalkface.voice.access import can_see_results, result_scopes, threshold_for
 
 
 def run_alerts() -> int:
     """Compute signals for every subscriber and raise the new ones; returns how many alerts were raised."""
     raised = 0
     subscriptions = Subscription.objects.select_related("user", "tool", "workplace").order_by("user_id")
-    cache: dict[int, list[services.Finding]] = {}
+    cache: dict[int, list[Finding]] = {}
     for subscription in subscriptions:
         user = subscription.user
-        if not user.is_active or not services.can_see_results(user):
+        if not user.is_active or not can_see_results(user):
             continue
         if subscription.tool is not None:
             if user.pk not in cache:
-                scopes = services.result_scopes(user)
-                frame = services.results_frame(user)
-                cache[user.pk] = services.find_signals(
-                    frame, services._incident_frame(user), services.threshold_for(scopes), limit=1000
-                )
+                scopes = result_scopes(user)
+                frame = results_frame(user)
+                cache[user.pk] = find_signals(frame, incident_frame(user), threshold_for(scopes), limit=1000)
             for finding in cache[user.pk]:
                 if finding.tool != subscription.tool.slug:
                     continue
                 title = _("New signal about %(tool)s") % {"tool": subscription.tool.name}
-                raised += _raise(user, subscription, finding.key, title, finding.sentence, finding.url)
+                raised += actions.raise_alert(
+                    user, subscription, finding.key, title, finding.sentence, finding.url
+                )
         elif subscription.workplace is not None:
             try:
-                results = services.workplace_results(user, subscription.workplace)
-            except (services.PermissionDenied, services.SliceRefused):
+                results = workplace_results(user, subscription.workplace)
+            except (PermissionDenied, SliceRefused):
                 continue
             url = reverse("insights:workplace", args=[subscription.workplace.slug])
             if results.enough:
@@ -93,7 +54,7 @@ def run_alerts() -> int:
                     "k": results.k,
                     "place": subscription.workplace.name,
                 }
-                raised += _raise(
+                raised += actions.raise_alert(
                     user, subscription, f"workplace-ready:{subscription.workplace.pk}", title, body, url
                 )
             if results.incidents and results.incidents.total is not None:
@@ -103,7 +64,7 @@ def run_alerts() -> int:
                     "n": results.incidents.total,
                     "place": subscription.workplace.name,
                 }
-                raised += _raise(
+                raised += actions.raise_alert(
                     user,
                     subscription,
                     f"workplace-incidents:{subscription.workplace.pk}:{step}",

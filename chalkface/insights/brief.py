@@ -13,15 +13,27 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import polars as pl
+from django.core.exceptions import PermissionDenied
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chalkface.evidence import EstimateTable
-from chalkface.insights import services
+from chalkface.evidence import EstimateTable, Slice
 from chalkface.insights.charts import Chart, counts_chart, estimate_chart, figure_rows
+from chalkface.insights.frames import results_frame
+from chalkface.insights.incidents import IncidentSummary, incident_summary
+from chalkface.insights.results import Comparison, analyse_tool, compare, versions_of
+from chalkface.insights.shown import check_slice
+from chalkface.insights.wording import CONTEXT_GROUPINGS, MEASURE_LABELS, MEASURES, display_n_eff, plain_notes
 from chalkface.register.models import Deployment, Tool, ToolVersion
-from chalkface.voice import access as voice_access
+from chalkface.voice.access import (
+    can_manage,
+    narrow,
+    result_scopes,
+    shared_with,
+    threshold_for,
+    visible_campaigns,
+)
 from chalkface.voice.models import Campaign, Response, Share
 
 BRIEF_MEASURES = ("workload", "time_saved_hours")
@@ -49,9 +61,9 @@ class BriefDocument:
     findings: list[str]
     headline: list[dict[str, Any]]
     sections: list[BriefSection]
-    comparisons: list[services.Comparison]
+    comparisons: list[Comparison]
     compared: tuple[str, str] | None
-    incidents: services.IncidentSummary | None
+    incidents: IncidentSummary | None
     incident_sections: list[BriefSection]
     quotes: list[str]
     versions: list[dict[str, Any]]
@@ -77,7 +89,7 @@ class BriefDocument:
 
 
 def _headline_sentence(table: EstimateTable) -> str | None:
-    label = str(services.MEASURE_LABELS.get(table.measure, table.measure))
+    label = str(MEASURE_LABELS.get(table.measure, table.measure))
     rows = figure_rows(table)
     if not rows or rows[0]["suppressed"] or rows[0]["estimate"] is None:
         return None
@@ -108,7 +120,7 @@ def _headline_sentence(table: EstimateTable) -> str | None:
 
 def _display_row(row: dict[str, Any]) -> dict[str, Any]:
     """A figure as the brief prints it: effective n as a whole number."""
-    return {**row, "n_eff": services.display_n_eff(row["n_eff"])}
+    return {**row, "n_eff": display_n_eff(row["n_eff"])}
 
 
 def _latest_pair(frame: pl.DataFrame, tool: Tool, k: int) -> tuple[str, str] | None:
@@ -129,12 +141,12 @@ def build_brief(
     k: int,
     *,
     campaign: Campaign | None = None,
-    incidents: services.IncidentSummary | None = None,
+    incidents: IncidentSummary | None = None,
     quotes: list[str] | None = None,
 ) -> BriefDocument:
     """Compute every figure of the brief from one tool's visible check-ins (already audited)."""
     frame = frame.filter(pl.col("tool_id") == tool.slug)
-    headline, breakdowns, n, places = services.analyse_tool(frame, tool, k, groupings=BRIEF_GROUPINGS)
+    headline, breakdowns, n, places = analyse_tool(frame, tool, k, groupings=BRIEF_GROUPINGS)
     findings: list[str] = []
     if n is None:
         findings.append(
@@ -148,14 +160,12 @@ def build_brief(
         )
         findings += [s for s in (_headline_sentence(t) for t in headline) if s]
     pair = _latest_pair(frame, tool, k)
-    comparisons: list[services.Comparison] = []
+    comparisons: list[Comparison] = []
     if pair:
-        for measure in services.MEASURES:
+        for measure in MEASURES:
             answered = frame.filter(pl.col(measure).is_not_null())
             if answered.height:
-                comparisons.append(
-                    services.compare(answered, measure, pair[0], pair[1], k, tool, ordinal=False)
-                )
+                comparisons.append(compare(answered, measure, pair[0], pair[1], k, tool, ordinal=False))
         clear = [c for c in comparisons if not c.suppressed and c.p_value is not None and c.p_value < 0.05]
         if clear:
             findings += [c.sentence() for c in clear]
@@ -168,9 +178,9 @@ def build_brief(
     for by in BRIEF_GROUPINGS:
         for table in breakdowns.get(by, []):
             if table.measure in BRIEF_MEASURES:
-                label = str(services.MEASURE_LABELS[table.measure])
+                label = str(MEASURE_LABELS[table.measure])
                 chart = estimate_chart(
-                    f"brief-{by}-{table.measure}", table, label, str(services.CONTEXT_GROUPINGS[by])
+                    f"brief-{by}-{table.measure}", table, label, str(CONTEXT_GROUPINGS[by])
                 )
                 sections.append(BriefSection(chart.title, chart))
     incident_sections = []
@@ -179,12 +189,12 @@ def build_brief(
             chart = counts_chart(f"brief-incidents-{axis}", counts, _("Incident reports"), axis)
             incident_sections.append(BriefSection(chart.title, chart))
     headline_rows = [
-        {"measure": str(services.MEASURE_LABELS.get(t.measure, t.measure)), **_display_row(row)}
+        {"measure": str(MEASURE_LABELS.get(t.measure, t.measure)), **_display_row(row)}
         for t in headline
         for row in figure_rows(t)
     ]
     # plain notes on the intervals (one workplace; only 2 or 3 workplaces), from every figure in the brief
-    notes = services.plain_notes(
+    notes = plain_notes(
         [
             *(note for t in headline for note in t.notes),
             *(note for tables in breakdowns.values() for t in tables for note in t.notes),
@@ -206,7 +216,7 @@ def build_brief(
         incidents=incidents,
         incident_sections=incident_sections,
         quotes=quotes or [],
-        versions=services._versions(tool),
+        versions=versions_of(tool),
         workplaces_deploying=Deployment.objects.filter(tool=tool).values("workplace").distinct().count(),
         notes=notes,
     )
@@ -217,9 +227,9 @@ def quotes_for(user: Any, tool: Tool, campaign: Campaign | None, k: int) -> list
     owner lets the viewer see comments, and only when at least k people commented."""
     allowed = [
         c.pk
-        for c in services.visible_campaigns(user)
+        for c in visible_campaigns(user)
         if (campaign is None or c.pk == campaign.pk)
-        and (voice_access.can_manage(user, c) or voice_access.shared_with(user, c, Share.COMMENTS))
+        and (can_manage(user, c) or shared_with(user, c, Share.COMMENTS))
     ]
     if not allowed:
         return []
@@ -237,14 +247,14 @@ def quotes_for(user: Any, tool: Tool, campaign: Campaign | None, k: int) -> list
 
 
 def brief_for_user(user: Any, tool: Tool, *, campaign: Campaign | None = None) -> BriefDocument:
-    """The brief as this viewer may see it. Raises ``PermissionDenied`` or ``services.SliceRefused``."""
-    scopes = services._narrow(services.result_scopes(user), campaign, None)
+    """The brief as this viewer may see it. Raises ``PermissionDenied`` or ``SliceRefused``."""
+    scopes = narrow(result_scopes(user), campaign, None)
     if not scopes:
-        raise services.PermissionDenied(_("No campaign has shared its results with you yet."))
-    k = services.threshold_for(scopes)
-    everyone = services.results_frame(user, campaign=campaign)
-    services.audit(user, campaign, everyone, services.Slice.of(tool_id=tool.slug), k)
-    incidents = services.incident_summary(user, tool=tool, campaign=campaign)
+        raise PermissionDenied(_("No campaign has shared its results with you yet."))
+    k = threshold_for(scopes)
+    everyone = results_frame(user, campaign=campaign)
+    check_slice(user, campaign, everyone, Slice.of(tool_id=tool.slug), k)
+    incidents = incident_summary(user, tool=tool, campaign=campaign)
     return build_brief(
         everyone, tool, k, campaign=campaign, incidents=incidents, quotes=quotes_for(user, tool, campaign, k)
     )

@@ -71,7 +71,7 @@ def _statistic(table: EstimateTable) -> str:
 
 def figure_rows(table: EstimateTable, group_label: Any = None) -> list[dict[str, Any]]:
     """The table's rows for the chosen statistic (share agreeing for agreement scales), ready to show."""
-    from chalkface.insights.services import label_for
+    from chalkface.insights.wording import label_for
 
     statistic = _statistic(table)
     out = []

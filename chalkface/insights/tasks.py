@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django_tasks import task
 
@@ -40,8 +41,8 @@ def start_export(user: Any, campaign: Campaign, fmt: str, *, dp: bool) -> Any:
 @task()
 def make_brief(job_id: str, tool_id: int, campaign_id: int | None, fmt: str) -> None:
     """The task: build the brief for the job's owner, as that person may see it."""
-    from chalkface.insights import services
     from chalkface.insights.brief import brief_for_user
+    from chalkface.insights.shown import SliceRefused
     from chalkface.jobs import actions as jobs
 
     def work(job: Any) -> tuple[str, str]:
@@ -50,9 +51,9 @@ def make_brief(job_id: str, tool_id: int, campaign_id: int | None, fmt: str) -> 
         jobs.set_progress(job_id, 0, 3, "Computing the figures")
         try:
             document = brief_for_user(job.owner, tool, campaign=campaign)
-        except services.SliceRefused as refusal:
+        except SliceRefused as refusal:
             raise jobs.JobFailed(refusal.reason) from None
-        except services.PermissionDenied as denied:
+        except PermissionDenied as denied:
             raise jobs.JobFailed(str(denied)) from None
         jobs.set_progress(job_id, 1, 3, "Drawing the charts")
         path = job_folder(job_id) / f"brief-{tool.slug}.{fmt}"
@@ -72,18 +73,17 @@ def make_brief(job_id: str, tool_id: int, campaign_id: int | None, fmt: str) -> 
 def make_export(job_id: str, campaign_id: int, fmt: str, dp: bool) -> None:
     """The task: write the campaign's open data for the job's owner, zipped."""
     from chalkface.evidence import BudgetExhausted
-    from chalkface.insights import services
-    from chalkface.insights.exports import write_tables, zip_files
+    from chalkface.insights.opendata import campaign_export_tables, write_tables, zip_files
     from chalkface.jobs import actions as jobs
 
     def work(job: Any) -> tuple[str, str]:
         campaign = Campaign.objects.get(pk=campaign_id)
         jobs.set_progress(job_id, 0, 2, "Computing the tables")
         try:
-            tables = services.campaign_export_tables(job.owner, campaign, dp=dp)
+            tables = campaign_export_tables(job.owner, campaign, dp=dp)
         except BudgetExhausted as exc:
             raise jobs.JobFailed(str(exc)) from None
-        except services.PermissionDenied as denied:
+        except PermissionDenied as denied:
             raise jobs.JobFailed(str(denied)) from None
         jobs.set_progress(job_id, 1, 2, "Writing the files")
         scratch = Path(tempfile.mkdtemp(prefix="chalkface-export-"))

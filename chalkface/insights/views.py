@@ -3,8 +3,8 @@ by side, a workplace's results, briefs and open data, alerts.
 
 Access: every page needs a signed-in person who sees the results of at least one campaign (as its owner's
 officer or employer lead, as a rep of one of its workplaces, or because the owner shared its results); what
-each page shows comes from :mod:`chalkface.insights.services`, which applies the sharing rules and disclosure
-control. Raw responses are never shown.
+each page shows comes from :mod:`chalkface.insights.results` and :mod:`chalkface.insights.overview`, which
+apply the sharing rules and disclosure control. Raw responses are never shown.
 """
 
 from __future__ import annotations
@@ -24,10 +24,16 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from chalkface import vocab
-from chalkface.insights import alerts, services
+from chalkface.insights import actions
 from chalkface.insights.charts import counts_chart, estimate_chart, figure_rows
+from chalkface.insights.filters import FILTERS, InvalidFilter
 from chalkface.insights.models import Alert, Subscription
+from chalkface.insights.overview import overview as officer_overview
+from chalkface.insights.results import ToolResults, tool_results, version_comparison, workplace_results
+from chalkface.insights.shown import SliceRefused
+from chalkface.insights.wording import CONTEXT_GROUPINGS, MEASURE_LABELS, MEASURES
 from chalkface.register.models import Tool, ToolVersion
+from chalkface.voice.access import can_export, can_see_results, visible_campaigns
 from chalkface.voice.models import Campaign
 from chalkface.workplaces.models import Organisation
 
@@ -35,7 +41,7 @@ NO_RESULTS = gettext_lazy("No campaign has shared its results with you yet.")
 
 
 def _require_results(request: HttpRequest) -> None:
-    if not services.can_see_results(request.user):
+    if not can_see_results(request.user):
         raise PermissionDenied(str(NO_RESULTS))
 
 
@@ -43,7 +49,7 @@ def _campaign(request: HttpRequest) -> Campaign | None:
     slug = request.GET.get("campaign") or request.POST.get("campaign") or ""
     if not slug:
         return None
-    campaign = services.visible_campaigns(request.user).filter(slug=slug).first()
+    campaign = visible_campaigns(request.user).filter(slug=slug).first()
     if campaign is None:
         raise PermissionDenied(_("The owner of this campaign has not shared its results with you."))
     return campaign
@@ -53,7 +59,7 @@ def _campaign(request: HttpRequest) -> Campaign | None:
 def overview(request: HttpRequest) -> HttpResponse:
     """For an officer: campaigns, responses and workplaces covered, the strongest signals."""
     _require_results(request)
-    summary = services.overview(request.user)
+    summary = officer_overview(request.user)
     return render(
         request,
         "insights/overview.html",
@@ -86,15 +92,13 @@ def _filter_choices(tool: Tool) -> list[dict[str, Any]]:
     ]
 
 
-def _charts(results: services.ToolResults, measure: str) -> dict[str, Any]:
-    label = str(services.MEASURE_LABELS.get(measure, measure))
+def _charts(results: ToolResults, measure: str) -> dict[str, Any]:
+    label = str(MEASURE_LABELS.get(measure, measure))
     charts = []
     for by, tables in results.breakdowns.items():
         for table in tables:
             if table.measure == measure:
-                charts.append(
-                    estimate_chart(f"chart-{by}", table, label, str(services.CONTEXT_GROUPINGS[by]))
-                )
+                charts.append(estimate_chart(f"chart-{by}", table, label, str(CONTEXT_GROUPINGS[by])))
     incident_charts = []
     if results.incidents:
         incident_charts.append(
@@ -117,7 +121,7 @@ def headline_rows(tables: list[Any]) -> list[dict[str, Any]]:
         for row in figure_rows(table):
             rows.append(
                 {
-                    "measure": str(services.MEASURE_LABELS.get(table.measure, table.measure)),
+                    "measure": str(MEASURE_LABELS.get(table.measure, table.measure)),
                     "kind": table.kind,
                     **row,
                 }
@@ -131,34 +135,34 @@ def tool(request: HttpRequest, slug: str) -> HttpResponse:
     found = get_object_or_404(Tool.objects.select_related("supplier"), slug=slug)
     _require_results(request)
     campaign = _campaign(request)
-    filters = {name: request.GET.get(name, "") for name in services.FILTERS}
+    filters = {name: request.GET.get(name, "") for name in FILTERS}
     measure = request.GET.get("measure") or "workload"
-    if measure not in services.MEASURES:
+    if measure not in MEASURES:
         measure = "workload"
     context: dict[str, Any] = {
         "tool": found,
         "campaign": campaign,
-        "campaigns": services.visible_campaigns(request.user),
+        "campaigns": visible_campaigns(request.user),
         "filters": filters,
         "filter_fields": [{**f, "value": filters.get(f["name"], "")} for f in _filter_choices(found)],
         "measure": measure,
-        "measures": [(m, str(services.MEASURE_LABELS[m])) for m in services.MEASURES],
+        "measures": [(m, str(MEASURE_LABELS[m])) for m in MEASURES],
         "subscribed": Subscription.objects.filter(user=request.user, tool=found).exists(),
     }
     status = 200
     try:
-        results = services.tool_results(request.user, found, campaign=campaign, filters=filters)
-    except services.SliceRefused as refusal:
+        results = tool_results(request.user, found, campaign=campaign, filters=filters)
+    except SliceRefused as refusal:
         context["refusal"] = refusal.reason
         status = 200
-    except services.InvalidFilter as error:
+    except InvalidFilter as error:
         context["invalid"] = str(error)
         status = 400
     else:
         context["results"] = results
         context["headline"] = headline_rows(results.headline)
         context.update(_charts(results, measure))
-        context["group_names"] = {by: str(label) for by, label in services.CONTEXT_GROUPINGS.items()}
+        context["group_names"] = {by: str(label) for by, label in CONTEXT_GROUPINGS.items()}
     return render(request, "insights/tool.html", context, status=status)
 
 
@@ -183,15 +187,15 @@ def compare(request: HttpRequest, slug: str) -> HttpResponse:
     status = 200
     if before and after and before != after:
         try:
-            comparisons = services.version_comparison(request.user, found, before, after, campaign=campaign)
-        except services.SliceRefused as refusal:
+            comparisons = version_comparison(request.user, found, before, after, campaign=campaign)
+        except SliceRefused as refusal:
             context["refusal"] = refusal.reason
-        except services.InvalidFilter as error:
+        except InvalidFilter as error:
             context["invalid"] = str(error)
             status = 400
         else:
             context["comparisons"] = [
-                {"label": str(services.MEASURE_LABELS.get(c.measure, c.measure)), "c": c} for c in comparisons
+                {"label": str(MEASURE_LABELS.get(c.measure, c.measure)), "c": c} for c in comparisons
             ]
     return render(request, "insights/compare.html", context, status=status)
 
@@ -203,8 +207,8 @@ def workplace(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = _campaign(request)
     context: dict[str, Any] = {"workplace": found, "campaign": campaign}
     try:
-        results = services.workplace_results(request.user, found, campaign=campaign)
-    except services.SliceRefused as refusal:
+        results = workplace_results(request.user, found, campaign=campaign)
+    except SliceRefused as refusal:
         context["refusal"] = refusal.reason
     else:
         context["results"] = results
@@ -238,7 +242,7 @@ def brief(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def open_data(request: HttpRequest) -> HttpResponse:
     """The download page: the campaigns whose open data the person may download."""
-    campaigns = [c for c in services.visible_campaigns(request.user) if services.can_export(request.user, c)]
+    campaigns = [c for c in visible_campaigns(request.user) if can_export(request.user, c)]
     if not campaigns:
         raise PermissionDenied(
             _("Open data is for the people who run a campaign and those its owner shares results with.")
@@ -293,12 +297,12 @@ def subscribe(request: HttpRequest) -> HttpResponse:
     stop = request.POST.get("stop") == "1"
     if tool_slug:
         subject: Any = get_object_or_404(Tool, slug=tool_slug)
-        alerts.set_subscription(request.user, tool=subject, on=not stop)
+        actions.set_subscription(request.user, tool=subject, on=not stop)
         back = reverse("insights:tool", args=[subject.slug])
     elif workplace_slug:
         subject = get_object_or_404(Organisation, slug=workplace_slug)
-        services.workplace_results(request.user, subject)  # the same access as the workplace page
-        alerts.set_subscription(request.user, workplace=subject, on=not stop)
+        workplace_results(request.user, subject)  # the same access as the workplace page
+        actions.set_subscription(request.user, workplace=subject, on=not stop)
         back = reverse("insights:workplace", args=[subject.slug])
     else:
         raise Http404
@@ -314,7 +318,5 @@ def subscribe(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def alert_read(request: HttpRequest, pk: int) -> HttpResponse:
-    found = get_object_or_404(Alert, pk=pk, user=request.user)
-    found.read = True
-    found.save(update_fields=["read"])
+    found = actions.mark_alert_read(get_object_or_404(Alert, pk=pk, user=request.user))
     return redirect(found.url or reverse("insights:alerts"))

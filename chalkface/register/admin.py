@@ -13,9 +13,9 @@ from django.db import models
 from django.db.models import Model
 from django.http import HttpRequest
 
-from chalkface.core import labels
 from chalkface.register import actions
 from chalkface.register.models import Deployment, Supplier, Tool, ToolVersion, check_timeline
+from chalkface.web import labels
 
 Save = Callable[[Any, dict[str, Any], Any], Model]
 

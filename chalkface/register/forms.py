@@ -9,9 +9,9 @@ from django import forms
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
-from chalkface.core import labels
-from chalkface.core.forms import ChalkfaceForm, DateInput, SearchInput
 from chalkface.register.models import Deployment, Supplier, Tool, ToolVersion
+from chalkface.web import labels
+from chalkface.web.forms import ChalkfaceForm, DateInput, SearchInput
 
 
 class SupplierForm(ChalkfaceForm):

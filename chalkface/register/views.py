@@ -1,7 +1,7 @@
 """Pages of the register: suppliers, tools with their version timelines, and deployments.
 
-Every page asks :func:`chalkface.accounts.permissions.can` (through ``chalkface.core.access``), checks
-input with a form, and changes nothing except through ``chalkface.register.actions``.
+Every page asks :func:`chalkface.accounts.permissions.can` (through ``require`` or
+``permission_required``), checks input with a form, and changes nothing except through ``chalkface.register.actions``.
 """
 
 from __future__ import annotations
@@ -17,9 +17,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chalkface.accounts.permissions import can
-from chalkface.core.access import permission_required, require
-from chalkface.core.pages import handle_form, paginate, posted
+from chalkface.accounts.permissions import can, permission_required, require
 from chalkface.register import actions
 from chalkface.register.forms import (
     DeploymentFilterForm,
@@ -32,6 +30,7 @@ from chalkface.register.forms import (
     VersionForm,
 )
 from chalkface.register.models import Deployment, Supplier, Tool, ToolVersion
+from chalkface.web.pages import handle_form, paginate, posted
 from chalkface.workplaces.models import Organisation
 
 # A date after every real one, standing for "still live" in comparisons.

@@ -6,3 +6,8 @@ class VoiceConfig(AppConfig):
     name = "chalkface.voice"
     label = "voice"
     verbose_name = _("Worker voice")
+
+    def ready(self) -> None:
+        from chalkface.voice import caches
+
+        caches.connect()

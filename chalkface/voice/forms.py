@@ -10,7 +10,6 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from chalkface.core.forms import ChalkfaceForm
 from chalkface.register.models import Tool
 from chalkface.voice.models import (
     MIN_THRESHOLD,
@@ -24,6 +23,7 @@ from chalkface.voice.models import (
     Severity,
     Share,
 )
+from chalkface.web.forms import ChalkfaceForm
 from chalkface.workplaces.models import Organisation
 
 INCIDENT_TEXT_LIMIT = 2000
@@ -352,9 +352,3 @@ class OpenLinkForm(forms.Form):
     def __init__(self, *args: Any, workplaces: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["workplace"].queryset = workplaces  # type: ignore[attr-defined]
-
-
-class ImportForm(forms.Form):
-    file = forms.FileField(label=_("Export file (CSV or XLSX)"))
-    mapping = forms.FileField(label=_("Mapping (JSON)"))
-    dry_run = forms.BooleanField(label=_("Check only, do not save"), required=False)

@@ -7,8 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from chalkface.core import labels
-from chalkface.core.forms import ChalkfaceForm, SearchInput
+from chalkface.web import labels
+from chalkface.web.forms import ChalkfaceForm, SearchInput
 from chalkface.workplaces.models import Organisation
 
 IT_RATINGS = [

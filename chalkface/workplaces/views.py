@@ -10,12 +10,11 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chalkface.accounts.permissions import can
-from chalkface.core.access import permission_required, require
-from chalkface.core.pages import handle_form, paginate, posted
+from chalkface.accounts.permissions import can, permission_required, require
 from chalkface.register import actions
 from chalkface.register.models import Deployment
 from chalkface.register.views import active_on, count_of, version_live_on
+from chalkface.web.pages import handle_form, paginate, posted
 from chalkface.workplaces.forms import OrganisationContextForm, WorkplaceFilterForm
 from chalkface.workplaces.models import Organisation
 

@@ -9,7 +9,7 @@ import pytest
 from django.test import TestCase
 
 from chalkface.accounts.models import AuditEvent
-from chalkface.core.loaders import LoadError, load_synth
+from chalkface.demo.actions import LoadError, load_synth
 from chalkface.register.models import Deployment, Supplier, Tool, ToolVersion
 from chalkface.synth import SynthConfig, generate, write
 from chalkface.workplaces.models import Organisation

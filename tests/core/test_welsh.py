@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from chalkface import vocab
-from chalkface.core import labels
+from chalkface.web import labels
 from tests.base import BaseTestCase
 
 PO_FILE = Path(settings.LOCALE_PATHS[0]) / "cy" / "LC_MESSAGES" / "django.po"
@@ -119,7 +119,7 @@ class WelshTestCase(BaseTestCase):
             for name, vocabulary in labels.VOCABULARIES.items():
                 for code, english in vocabulary:
                     assert english in listed, (
-                        f"{name}.{code}: add {english!r} to chalkface.core.labels.MESSAGES"
+                        f"{name}.{code}: add {english!r} to chalkface.web.labels.MESSAGES"
                     )
                     welsh = labels.label(name, code)
                     assert welsh and (welsh != english or english in {"Staff"}), f"{name}.{code}"

@@ -12,7 +12,7 @@ from django.core import mail
 from django.urls import reverse
 
 from chalkface.cli import cli
-from chalkface.insights import alerts
+from chalkface.insights import actions, alerts
 from chalkface.insights.models import Alert, Subscription
 from chalkface.voice.models import IncidentReport, QuestionSet, Response, Source
 from chalkface.workplaces.models import Organisation
@@ -76,8 +76,8 @@ class ComputingTests(InsightTestCase):
 
     def setUp(self) -> None:
         # Alice (rep at Oakfield) follows the tool: she sees Oakfield's 30 check-ins; 2.0 raised workload.
-        alerts.set_subscription(self.alice, tool=self.tool)
-        alerts.set_subscription(self.olivia, workplace=self.oakfield)
+        actions.set_subscription(self.alice, tool=self.tool)
+        actions.set_subscription(self.olivia, workplace=self.oakfield)
 
     def plant_incidents(self, count: int) -> None:
         IncidentReport.objects.bulk_create(
@@ -174,9 +174,9 @@ class ComputingTests(InsightTestCase):
             )
             for _ in range(4)
         )
-        alerts.set_subscription(self.olivia, workplace=brook)
-        alerts.set_subscription(self.olivia, workplace=self.hillside)
-        alerts.set_subscription(self.olivia, tool=self.tool)
+        actions.set_subscription(self.olivia, workplace=brook)
+        actions.set_subscription(self.olivia, workplace=self.hillside)
+        actions.set_subscription(self.olivia, tool=self.tool)
         alerts.run_alerts()
         keys = set(Alert.objects.filter(user=self.olivia).values_list("key", flat=True))
         self.assertNotIn(f"workplace-ready:{brook.pk}", keys)
@@ -192,7 +192,7 @@ class ComputingTests(InsightTestCase):
 
 class ReadingTests(InsightTestCase):
     def setUp(self) -> None:
-        alerts.set_subscription(self.olivia, workplace=self.oakfield)
+        actions.set_subscription(self.olivia, workplace=self.oakfield)
         alerts.run_alerts()
         self.alert = Alert.objects.get(user=self.olivia)
 

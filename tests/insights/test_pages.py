@@ -8,14 +8,18 @@ import tempfile
 from pathlib import Path
 
 import polars as pl
+from django.core.exceptions import PermissionDenied
 from django.test import override_settings
 from django.urls import reverse
 from pypdf import PdfReader
 
-from chalkface.insights import services
 from chalkface.insights.brief import brief_for_user
-from chalkface.insights.exports import write_tables
+from chalkface.insights.filters import InvalidFilter
+from chalkface.insights.frames import results_frame
 from chalkface.insights.models import ShownSlice
+from chalkface.insights.opendata import campaign_export_tables, write_tables
+from chalkface.insights.results import tool_results
+from chalkface.insights.shown import SliceRefused
 from chalkface.voice.models import CampaignShare, Share
 from tests.insights.fixtures import InsightTestCase
 
@@ -70,9 +74,9 @@ class AuthorisationMatrixTests(InsightTestCase):
         self.assertEqual(self.client.get(self.pages()["open_data"]).status_code, 200)
 
     def test_it_shows_a_rep_only_their_own_workplace(self) -> None:
-        frame = services.results_frame(self.alice)
+        frame = results_frame(self.alice)
         self.assertEqual(set(frame["workplace_id"].to_list()), {self.oakfield.pk})
-        results = services.tool_results(self.bob, self.tool)
+        results = tool_results(self.bob, self.tool)
         self.assertEqual(results.n_responses, 24)
 
     def test_it_never_shows_raw_responses(self) -> None:
@@ -94,21 +98,21 @@ class SlicingTests(InsightTestCase):
 
     def test_it_refuses_a_large_slice_that_would_reveal_a_small_group_by_subtraction(self) -> None:
         # 51 teachers out of 54: "teachers" is large, but the total minus it is the 3 teaching assistants.
-        allowed = services.tool_results(self.olivia, self.tool, filters={"phase": "primary"})
+        allowed = tool_results(self.olivia, self.tool, filters={"phase": "primary"})
         self.assertEqual(allowed.n_responses, 30)
-        with self.assertRaises(services.SliceRefused) as refused:
-            services.tool_results(self.olivia, self.tool, filters={"role": "teacher"})
+        with self.assertRaises(SliceRefused) as refused:
+            tool_results(self.olivia, self.tool, filters={"role": "teacher"})
         self.assertIn("by subtraction", refused.exception.reason)
         self.assertNotIn(" 3 ", refused.exception.reason)
 
     def test_it_remembers_what_each_viewer_was_shown_in_the_database(self) -> None:
-        services.tool_results(self.olivia, self.tool, filters={"phase": "secondary"})
+        tool_results(self.olivia, self.tool, filters={"phase": "secondary"})
         keys = list(ShownSlice.objects.filter(user=self.olivia).values_list("conditions", flat=True))
         self.assertIn({"phase": ["secondary"], "tool_id": ["lessonspark"]}, keys)
         self.assertFalse(ShownSlice.objects.filter(user=self.adam).exists())
 
     def test_it_gives_every_figure_its_n_and_interval_or_a_reason(self) -> None:
-        data = services.tool_results(self.olivia, self.tool).to_dict()
+        data = tool_results(self.olivia, self.tool).to_dict()
         for table in [*data["headline"], *[t for ts in data["breakdowns"].values() for t in ts]]:
             for row in table["rows"]:
                 if row["suppressed"]:
@@ -121,8 +125,8 @@ class SlicingTests(InsightTestCase):
                     self.assertIsNotNone(row["n_eff"])
 
     def test_it_rejects_an_unknown_filter(self) -> None:
-        with self.assertRaises(services.InvalidFilter):
-            services.tool_results(self.olivia, self.tool, filters={"workplace": "x"})
+        with self.assertRaises(InvalidFilter):
+            tool_results(self.olivia, self.tool, filters={"workplace": "x"})
 
 
 class BriefTests(InsightTestCase):
@@ -188,7 +192,7 @@ class BriefTests(InsightTestCase):
 
 class ExportTests(InsightTestCase):
     def test_it_exports_only_aggregates_with_no_cell_below_k(self) -> None:
-        tables = services.campaign_export_tables(self.olivia, self.campaign, dp=True)
+        tables = campaign_export_tables(self.olivia, self.campaign, dp=True)
         self.assertIn("data_dictionary", tables)
         for name, frame in tables.items():
             self.assertNotIn("answers", frame.columns)
@@ -202,12 +206,12 @@ class ExportTests(InsightTestCase):
                 self.assertTrue(any(f.name.endswith("method-note.txt") for f in files))
 
     def test_it_charges_the_privacy_budget_once_per_release_and_stores_it(self) -> None:
-        services.campaign_export_tables(self.olivia, self.campaign, dp=True)
+        campaign_export_tables(self.olivia, self.campaign, dp=True)
         spent = self.campaign.privacy_ledger.data["spent"]
-        services.campaign_export_tables(self.olivia, self.campaign, dp=True)
+        campaign_export_tables(self.olivia, self.campaign, dp=True)
         self.campaign.privacy_ledger.refresh_from_db()
         self.assertEqual(self.campaign.privacy_ledger.data["spent"], spent)
 
     def test_it_refuses_open_data_to_a_rep(self) -> None:
-        with self.assertRaises(services.PermissionDenied):
-            services.campaign_export_tables(self.alice, self.campaign)
+        with self.assertRaises(PermissionDenied):
+            campaign_export_tables(self.alice, self.campaign)

@@ -9,8 +9,11 @@ import re
 import polars as pl
 from django.utils import translation
 
-from chalkface.insights import services
 from chalkface.insights.brief import brief_for_user
+from chalkface.insights.frames import results_frame
+from chalkface.insights.overview import overview
+from chalkface.insights.results import compare, tool_results, version_comparison, workplace_results
+from chalkface.insights.wording import MEASURES, SENTENCE_LABELS, display_n_eff, plain_notes
 from tests.insights.fixtures import InsightTestCase
 
 ONE_WORKPLACE = "Some figures rest on check-ins from a single workplace"
@@ -23,7 +26,7 @@ class SignalWordingTests(InsightTestCase):
         # Alice sees her own workplace only: the change there is clear (with two workplaces the clustered
         # interval on one degree of freedom is too wide for a signal)
         with translation.override("en"):
-            signals = services.overview(self.alice).signals
+            signals = overview(self.alice).signals
         version = [s for s in signals if s.key == "version:lessonspark:workload:1.0:2.0"]
         self.assertEqual(len(version), 1, [s.sentence for s in signals])
         sentence = version[0].sentence
@@ -44,14 +47,14 @@ class SignalWordingTests(InsightTestCase):
 
     def test_the_plain_labels_are_translatable(self) -> None:
         with translation.override("en"):
-            self.assertEqual(str(services.SENTENCE_LABELS["time_saved_hours"]), "time saved (hours a week)")
-        self.assertEqual(set(services.SENTENCE_LABELS), set(services.MEASURES))
+            self.assertEqual(str(SENTENCE_LABELS["time_saved_hours"]), "time saved (hours a week)")
+        self.assertEqual(set(SENTENCE_LABELS), set(MEASURES))
 
 
 class ComparisonWordingTests(InsightTestCase):
     def test_a_version_comparison_reads_plainly_and_keeps_n_and_the_interval(self) -> None:
         with translation.override("en"):
-            comparisons = services.version_comparison(self.olivia, self.tool, "1.0", "2.0")
+            comparisons = version_comparison(self.olivia, self.tool, "1.0", "2.0")
             by_measure = {c.measure: c for c in comparisons}
             time = by_measure["time_saved_hours"]
             sentence = time.sentence()
@@ -65,22 +68,20 @@ class ComparisonWordingTests(InsightTestCase):
         self.assertEqual(data["tool_name"], "LessonSpark")
 
     def test_one_workplace_gives_a_comparison_with_a_plain_note_instead_of_an_error(self) -> None:
-        frame = services.results_frame(self.olivia, tool=self.tool).filter(
-            pl.col("workplace_id") == self.oakfield.pk
-        )
+        frame = results_frame(self.olivia, tool=self.tool).filter(pl.col("workplace_id") == self.oakfield.pk)
         with translation.override("en"):
-            comparison = services.compare(frame, "workload", "1.0", "2.0", 10, self.tool)
+            comparison = compare(frame, "workload", "1.0", "2.0", 10, self.tool)
             notes = comparison.plain_notes
         self.assertFalse(comparison.suppressed)
         self.assertEqual(comparison.se_method, "HC1")
         self.assertTrue(any(n.startswith(ONE_WORKPLACE) for n in notes), notes)
 
     def test_separated_answers_give_no_odds_ratio_and_say_why(self) -> None:
-        frame = services.results_frame(self.olivia, tool=self.tool).with_columns(
+        frame = results_frame(self.olivia, tool=self.tool).with_columns(
             workload=pl.when(pl.col("version_label") == "2.0").then(5).otherwise(1)
         )
         with translation.override("en"):
-            comparison = services.compare(frame, "workload", "1.0", "2.0", 10, self.tool)
+            comparison = compare(frame, "workload", "1.0", "2.0", 10, self.tool)
             notes = comparison.plain_notes
         self.assertIsNone(comparison.odds_ratio)
         self.assertIsNotNone(comparison.odds_ratio_reason)
@@ -91,7 +92,7 @@ class ComparisonWordingTests(InsightTestCase):
 class NotesTests(InsightTestCase):
     def test_rough_and_single_workplace_notes_are_plain(self) -> None:
         with translation.override("en"):
-            notes = services.plain_notes(
+            notes = plain_notes(
                 [
                     "only 2 workplace_ids: cluster-robust standard errors are biased downwards with so "
                     "few clusters; the t quantile on 1 degree(s) of freedom widens the interval to "
@@ -111,12 +112,12 @@ class NotesTests(InsightTestCase):
 
     def test_a_workplaces_results_carry_the_single_workplace_note(self) -> None:
         with translation.override("en"):
-            data = services.workplace_results(self.alice, self.oakfield).to_dict()
+            data = workplace_results(self.alice, self.oakfield).to_dict()
         self.assertTrue(any(n.startswith(ONE_WORKPLACE) for n in data["notes"]), data["notes"])
         self.assertTrue(all("plain_notes" in t for t in data["headline"]))
 
     def test_a_tools_results_carry_notes(self) -> None:
-        data = services.tool_results(self.olivia, self.tool).to_dict()
+        data = tool_results(self.olivia, self.tool).to_dict()
         self.assertIsInstance(data["notes"], list)
 
 
@@ -131,10 +132,10 @@ class EffectiveNTests(InsightTestCase):
         self.assertFalse(any(re.search(r"effective n=\d+\.\d", f) for f in document.findings))
         self.assertTrue(any(re.search(r"effective n=\d+\)", f) for f in document.findings))
         self.assertTrue(all("95% interval" in sentence for sentence in sentences))
-        data = services.tool_results(self.olivia, self.tool).to_dict()
+        data = tool_results(self.olivia, self.tool).to_dict()
         self.assertIsInstance(data["headline"][0]["rows"][0]["n_eff"], float)
 
     def test_display_n_eff_rounds(self) -> None:
-        self.assertEqual(services.display_n_eff(623.0), 623)
-        self.assertEqual(services.display_n_eff(412.6), 413)
-        self.assertIsNone(services.display_n_eff(None))
+        self.assertEqual(display_n_eff(623.0), 623)
+        self.assertEqual(display_n_eff(412.6), 413)
+        self.assertIsNone(display_n_eff(None))

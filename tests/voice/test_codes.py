@@ -5,6 +5,8 @@ import datetime as dt
 from django.test import override_settings
 
 from chalkface.voice import actions, codes
+from chalkface.voice.entry import check_code
+from chalkface.voice.errors import CodeRejected
 from chalkface.voice.models import AccessCode, Response
 from tests.voice.helpers import VoiceTestCase
 
@@ -37,33 +39,33 @@ class CodeFormatTests(VoiceTestCase):
 class SingleUseTests(VoiceTestCase):
     def test_it_accepts_a_code_once_and_only_once(self) -> None:
         (code,) = self.codes(1)
-        entry = actions.check_code(self.campaign, code)
+        entry = check_code(self.campaign, code)
         actions.submit_checkin(entry, tool=self.tool, answers={"workload": 2})
-        with self.assertRaises(actions.CodeRejected):
-            actions.check_code(self.campaign, code)
-        with self.assertRaises(actions.CodeRejected):
+        with self.assertRaises(CodeRejected):
+            check_code(self.campaign, code)
+        with self.assertRaises(CodeRejected):
             actions.submit_checkin(entry, tool=self.tool, answers={"workload": 3})
         self.assertEqual(Response.objects.count(), 1)
 
     def test_it_refuses_revoked_and_expired_codes(self) -> None:
         batch, plain = actions.generate_codes(None, self.campaign, self.oakfield, 2, self.campaign.closes_on)
         actions.revoke_batch(None, batch)
-        with self.assertRaises(actions.CodeRejected):
-            actions.check_code(self.campaign, plain[0])
+        with self.assertRaises(CodeRejected):
+            check_code(self.campaign, plain[0])
         (fresh,) = self.codes(1)
         AccessCode.objects.filter(used=False, revoked=False).update(
             expires_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
         )
-        with self.assertRaises(actions.CodeRejected):
-            actions.check_code(self.campaign, fresh)
+        with self.assertRaises(CodeRejected):
+            check_code(self.campaign, fresh)
 
     def test_it_refuses_a_code_from_another_campaign(self) -> None:
         from tests.voice.helpers import make_campaign
 
         other = make_campaign(self.branch, [self.oakfield], [self.tool], slug="other", name="Other")
         (code,) = self.codes(1)
-        with self.assertRaises(actions.CodeRejected):
-            actions.check_code(other, code)
+        with self.assertRaises(CodeRejected):
+            check_code(other, code)
 
     def test_it_keeps_no_reference_from_response_to_code(self) -> None:
         field_names = {f.name for f in Response._meta.get_fields()}

@@ -10,6 +10,8 @@ from django.test import TransactionTestCase
 
 from chalkface.register.models import Supplier, Tool
 from chalkface.voice import actions
+from chalkface.voice.entry import Access
+from chalkface.voice.errors import CodeRejected
 from chalkface.voice.models import Response
 from chalkface.workplaces.models import Organisation
 from tests.voice.helpers import make_campaign
@@ -34,7 +36,7 @@ class ConcurrentCodeTests(TransactionTestCase):
 
         def attempt() -> None:
             try:
-                entry = actions.Access(campaign=campaign, workplace=school, source="code", code=code)
+                entry = Access(campaign=campaign, workplace=school, source="code", code=code)
                 barrier.wait()
                 # SQLite's in-memory test database answers "locked" rather than waiting; a client
                 # would simply send again, so retry until the database gives a definite answer.
@@ -43,7 +45,7 @@ class ConcurrentCodeTests(TransactionTestCase):
                         actions.submit_checkin(entry, tool=tool, answers={"workload": 3})
                         outcome = "saved"
                         break
-                    except actions.CodeRejected:
+                    except CodeRejected:
                         outcome = "rejected"
                         break
                     except OperationalError:

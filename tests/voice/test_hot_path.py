@@ -11,8 +11,12 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone, translation
 
 from chalkface.register.models import Deployment
-from chalkface.voice import actions, codes, views
+from chalkface.voice import actions, caches, codes
+from chalkface.voice.caches import forget_offered_tools, offered_tools
+from chalkface.voice.entry import Access, check_code, find_code
+from chalkface.voice.errors import CodeRejected
 from chalkface.voice.models import AccessCode, Question, Response
+from chalkface.voice.offered import tools_in_use
 from tests.voice.helpers import VoiceTestCase
 
 
@@ -20,7 +24,7 @@ class FindCodeTests(VoiceTestCase):
     def test_it_finds_campaign_workplace_and_parents_in_one_query(self) -> None:
         (code,) = self.codes(1)
         with self.assertNumQueries(1):
-            found = actions.find_code(self.campaign.slug, code)
+            found = find_code(self.campaign.slug, code)
             assert found is not None
             self.assertEqual(found.workplace.ancestors(), [self.trust])
         self.assertEqual(found.campaign.pk, self.campaign.pk)
@@ -35,7 +39,7 @@ class FindCodeTests(VoiceTestCase):
 
     def test_it_finds_a_workplace_without_parents(self) -> None:
         (code,) = self.codes(1, workplace=self.hillside)
-        found = actions.find_code(self.campaign.slug, code)
+        found = find_code(self.campaign.slug, code)
         assert found is not None
         with self.assertNumQueries(0):
             self.assertEqual(found.workplace.ancestors(), [])
@@ -48,16 +52,16 @@ class FindCodeTests(VoiceTestCase):
             expires_at=timezone.now() - dt.timedelta(seconds=1)
         )
         for code in (used, revoked, expired, "not-a-code"):
-            self.assertIsNone(actions.find_code(self.campaign.slug, code))
-        self.assertIsNone(actions.find_code("another-campaign", good))
-        self.assertIsNone(actions.find_code("x' OR '1'='1", good))
-        self.assertIsNotNone(actions.find_code(self.campaign.slug, good))
+            self.assertIsNone(find_code(self.campaign.slug, code))
+        self.assertIsNone(find_code("another-campaign", good))
+        self.assertIsNone(find_code("x' OR '1'='1", good))
+        self.assertIsNotNone(find_code(self.campaign.slug, good))
 
 
 class ConsumeAndSaveTests(VoiceTestCase):
-    def entry(self) -> actions.Access:
+    def entry(self) -> Access:
         (code,) = self.codes(1)
-        found = actions.find_code(self.campaign.slug, code)
+        found = find_code(self.campaign.slug, code)
         assert found is not None
         return found
 
@@ -75,7 +79,7 @@ class ConsumeAndSaveTests(VoiceTestCase):
         self.assertEqual(AccessCode.objects.filter(used=True).count(), 1)
         columns = {f.column for f in Response._meta.concrete_fields}
         self.assertFalse({c for c in columns if "code" in c})
-        with self.assertRaises(actions.CodeRejected):
+        with self.assertRaises(CodeRejected):
             actions.submit_checkin(entry, tool=self.tool, answers={"workload": 3}, live_version=None)
         self.assertEqual(Response.objects.count(), 1)
 
@@ -103,31 +107,31 @@ class ConsumeAndSaveTests(VoiceTestCase):
 
 class OfferedToolsTests(VoiceTestCase):
     def setUp(self) -> None:
-        actions.forget_offered_tools()
+        forget_offered_tools()
         self.day = timezone.localdate()
 
     def test_it_remembers_the_tools_in_use_and_forgets_them_when_the_register_changes(self) -> None:
-        tools, in_use = actions.offered_tools(self.campaign, self.oakfield, self.day)
-        self.assertEqual(in_use, actions.tools_in_use(self.campaign, self.oakfield, self.day)[1])
+        tools, in_use = offered_tools(self.campaign, self.oakfield, self.day)
+        self.assertEqual(in_use, tools_in_use(self.campaign, self.oakfield, self.day)[1])
         with self.assertNumQueries(0):
-            self.assertEqual(actions.offered_tools(self.campaign, self.oakfield, self.day)[0], tools)
+            self.assertEqual(offered_tools(self.campaign, self.oakfield, self.day)[0], tools)
         self.deployment.ends_on = self.day - dt.timedelta(days=1)
         self.deployment.save()
         with self.assertNumQueries(1):
-            actions.offered_tools(self.campaign, self.oakfield, self.day)
+            offered_tools(self.campaign, self.oakfield, self.day)
         Deployment.objects.create(tool=self.tool, workplace=self.hillside, starts_on=self.day)
         self.campaign.tools.set([])
-        self.assertEqual(actions.offered_tools(self.campaign, self.hillside, self.day), ([], []))
+        self.assertEqual(offered_tools(self.campaign, self.hillside, self.day), ([], []))
 
     def test_it_asks_again_after_the_staleness_window(self) -> None:
-        actions.offered_tools(self.campaign, self.oakfield, self.day)
-        with mock.patch.object(actions, "OFFERED_TOOLS_SECONDS", 0.0), self.assertNumQueries(1):
-            actions.offered_tools(self.campaign, self.oakfield, self.day)
+        offered_tools(self.campaign, self.oakfield, self.day)
+        with mock.patch.object(caches, "OFFERED_TOOLS_SECONDS", 0.0), self.assertNumQueries(1):
+            offered_tools(self.campaign, self.oakfield, self.day)
 
     def test_it_keys_on_campaign_workplace_and_day(self) -> None:
-        here = actions.offered_tools(self.campaign, self.oakfield, self.day)[1]
-        there = actions.offered_tools(self.campaign, self.hillside, self.day)[1]
-        before = actions.offered_tools(self.campaign, self.oakfield, dt.date(2025, 1, 1))[1]
+        here = offered_tools(self.campaign, self.oakfield, self.day)[1]
+        there = offered_tools(self.campaign, self.hillside, self.day)[1]
+        before = offered_tools(self.campaign, self.oakfield, dt.date(2025, 1, 1))[1]
         self.assertEqual([v.label if v else None for _t, v in here], ["2.0"])
         self.assertEqual([v for _t, v in there], [None])  # not deployed there: every tool, version unknown
         self.assertEqual([v for _t, v in before], [None])
@@ -135,31 +139,31 @@ class OfferedToolsTests(VoiceTestCase):
 
 class AnsweredFieldsTests(VoiceTestCase):
     def setUp(self) -> None:
-        views._forget_questions()
+        caches.forget_answered_questions()
 
     def answer(self) -> None:
         actions.submit_checkin(self.entry(), tool=self.tool, answers={"workload": 2}, live_version=None)
         version = self.campaign.question_set_version
-        views._ANSWERED_QUESTIONS[version.pk] = version.ordered_questions()
+        caches.remember_answered(version.pk, version.ordered_questions())
 
-    def entry(self) -> actions.Access:
+    def entry(self) -> Access:
         (code,) = self.codes(1)
-        return actions.check_code(self.campaign, code)
+        return check_code(self.campaign, code)
 
     def test_it_builds_an_answered_versions_fields_once_per_language(self) -> None:
         tools = [(self.tool, "2.0")]
-        fresh = views._checkin_form(None, self.campaign, tools)
+        fresh = caches.checkin_form(None, self.campaign, tools)
         self.answer()
-        first = views._checkin_form(None, self.campaign, tools)
+        first = caches.checkin_form(None, self.campaign, tools)
         with self.assertNumQueries(0):
-            second = views._checkin_form({"tool": "lessonspark", "workload": "2"}, self.campaign, tools)
+            second = caches.checkin_form({"tool": "lessonspark", "workload": "2"}, self.campaign, tools)
         self.assertIs(first.fields["workload"], second.fields["workload"])
         self.assertIsNot(first.fields["tool"], second.fields["tool"])
         self.assertEqual(list(first.fields), list(fresh.fields))
         self.assertTrue(second.is_valid(), second.errors)
         self.assertEqual(second.answers(), {"workload": 2})
         with translation.override("cy"):
-            welsh = views._checkin_form(None, self.campaign, tools)
+            welsh = caches.checkin_form(None, self.campaign, tools)
         self.assertIsNot(welsh.fields["workload"], first.fields["workload"])
         question = Question.objects.get(version=self.campaign.question_set_version, code="workload")
         self.assertEqual(welsh.fields["workload"].label, question.prompt_cy)
@@ -167,10 +171,10 @@ class AnsweredFieldsTests(VoiceTestCase):
     def test_it_forgets_the_fields_when_a_question_changes(self) -> None:
         self.answer()
         tools = [(self.tool, None)]
-        before = views._checkin_form(None, self.campaign, tools)
+        before = caches.checkin_form(None, self.campaign, tools)
         question = Question.objects.get(version=self.campaign.question_set_version, code="workload")
         question.prompt = "My workload has gone down."
         question.save()
-        after = views._checkin_form(None, self.campaign, tools)
+        after = caches.checkin_form(None, self.campaign, tools)
         self.assertIsNot(before.fields["workload"], after.fields["workload"])
         self.assertEqual(after.fields["workload"].label, "My workload has gone down.")

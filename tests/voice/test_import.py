@@ -8,8 +8,9 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from chalkface.voice.cli import responses as responses_command
-from chalkface.voice.importing import ImportRefused, import_file
+from chalkface.cli.imports import responses as responses_command
+from chalkface.imports.actions import import_responses as import_file
+from chalkface.imports.errors import ImportRefused
 from chalkface.voice.models import Response, ResponseImport
 from tests.voice.helpers import VoiceTestCase
 
@@ -127,7 +128,7 @@ class ImportTests(VoiceTestCase):
         from django.urls import reverse
 
         return self.client.post(
-            reverse("voice:import", args=[self.campaign.slug]),
+            reverse("imports:responses", args=[self.campaign.slug]),
             {
                 "file": SimpleUploadedFile("forms.csv", csv_bytes(rows)),
                 "mapping": SimpleUploadedFile("mapping.json", json.dumps(MAPPING).encode()),
@@ -165,7 +166,9 @@ class ImportTests(VoiceTestCase):
         self.assertNotContains(page, 'http-equiv="refresh"')
 
         self.login(self.alice)  # a rep may not import, nor follow someone else's import
-        self.assertEqual(self.client.get(reverse("voice:import", args=[self.campaign.slug])).status_code, 403)
+        self.assertEqual(
+            self.client.get(reverse("imports:responses", args=[self.campaign.slug])).status_code, 403
+        )
         self.assertEqual(self.client.get(job.get_absolute_url()).status_code, 403)
 
     def test_a_failed_web_import_shows_every_bad_row_on_the_job_page(self) -> None:
@@ -208,7 +211,7 @@ class ImportTests(VoiceTestCase):
 
         self.login(self.olivia)
         response = self.client.post(
-            reverse("voice:import", args=[self.campaign.slug]),
+            reverse("imports:responses", args=[self.campaign.slug]),
             {
                 "file": SimpleUploadedFile("forms.csv", csv_bytes(GOOD)),
                 "mapping": SimpleUploadedFile("mapping.json", b"{not json"),

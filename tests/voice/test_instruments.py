@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from chalkface.accounts.models import AuditEvent
 from chalkface.voice import actions
+from chalkface.voice.entry import check_code
 from chalkface.voice.models import QuestionKind, QuestionSet, Response
 from tests.voice.helpers import VoiceTestCase
 
@@ -65,7 +66,7 @@ class VersioningTests(VoiceTestCase):
         version = self.campaign.question_set_version
         (code,) = self.codes(1)
         response = actions.submit_checkin(
-            actions.check_code(self.campaign, code), tool=self.tool, answers={"workload": 4}
+            check_code(self.campaign, code), tool=self.tool, answers={"workload": 4}
         )
         questions = self.definitions()
         questions.append(

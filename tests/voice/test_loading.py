@@ -8,8 +8,8 @@ from pathlib import Path
 import polars as pl
 from django.test import TestCase
 
-from chalkface.core.loaders import LoadError, load_synth
-from chalkface.voice.loading import load_responses
+from chalkface.demo.actions import LoadError, load_synth
+from chalkface.demo.actions.checkins import load_responses
 from chalkface.voice.models import IncidentReport, Response
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from chalkface.accounts.models import AuditEvent
 from chalkface.voice import actions
+from chalkface.voice.entry import Access
 from chalkface.voice.models import AccessCode, Campaign, IncidentReport, QuestionSet, Share
 from tests.voice.helpers import INCIDENT_ANSWERS, VoiceTestCase
 
@@ -121,9 +122,7 @@ class CampaignPageTests(VoiceTestCase):
 
 class IncidentTriageTests(VoiceTestCase):
     def report(self) -> IncidentReport:
-        entry = actions.Access(
-            campaign=self.campaign, workplace=self.oakfield, source="code", code=self.codes(1)[0]
-        )
+        entry = Access(campaign=self.campaign, workplace=self.oakfield, source="code", code=self.codes(1)[0])
         values = {
             **INCIDENT_ANSWERS,
             "tool": self.tool,

@@ -19,11 +19,9 @@ from django.core.management import call_command, execute_from_command_line
 from django.core.management.base import CommandError
 
 from chalkface.accounts.models import AuditEvent
-from chalkface.workplaces.importers import (
-    RowError,
-    SchoolsImportError,
-    import_schools,
-)
+from chalkface.imports.actions import import_schools
+from chalkface.imports.errors import RowError
+from chalkface.imports.schools import SchoolsImportError
 from chalkface.workplaces.models import Organisation
 from tests.base import BaseTestCase
 
@@ -406,7 +404,7 @@ class ImportSchoolsTests(BaseTestCase):
         before = Organisation.objects.count()
 
         with (
-            mock.patch("chalkface.workplaces.importers.audit.record", side_effect=RuntimeError("disk full")),
+            mock.patch("chalkface.imports.actions.audit.record", side_effect=RuntimeError("disk full")),
             self.assertRaises(RuntimeError),
         ):
             import_schools(SAMPLE)

@@ -15,7 +15,7 @@ from ninja.pagination import paginate
 from chalkface.api.auth import everyone_with_a_role
 from chalkface.api.pagination import Mapped, Pages
 from chalkface.api.schemas import CampaignOut, Error, ExportOut, IncidentOut
-from chalkface.insights import services
+from chalkface.insights.opendata import campaign_export_tables
 from chalkface.voice import access
 from chalkface.voice.exports import incident_json
 from chalkface.voice.models import Campaign, IncidentReport, IncidentStatus
@@ -108,7 +108,7 @@ def export(
     dp: bool = Query(False, description="Add differentially private counts and means (spends budget)"),
 ) -> Any:
     campaign = campaign_for(request, slug)
-    tables = services.campaign_export_tables(_user(request), campaign, dp=dp)
+    tables = campaign_export_tables(_user(request), campaign, dp=dp)
     return {
         "campaign": campaign.slug,
         "format": format,

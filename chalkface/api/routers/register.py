@@ -15,6 +15,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
+from chalkface.accounts.permissions import require
 from chalkface.api.auth import everyone_with_a_role
 from chalkface.api.errors import ApiError, form_fields
 from chalkface.api.pagination import Mapped, Pages
@@ -41,12 +42,11 @@ from chalkface.api.schemas import (
     WorkplaceOut,
     WorkplacePatch,
 )
-from chalkface.core.access import require
-from chalkface.core.forms import ChalkfaceForm
 from chalkface.register import actions
 from chalkface.register.forms import DeploymentForm, SupplierForm, ToolForm, VersionForm
 from chalkface.register.models import Deployment, Supplier, Tool, ToolVersion
 from chalkface.register.views import active_on, timeline, version_live_on
+from chalkface.web.forms import ChalkfaceForm
 from chalkface.workplaces.forms import OrganisationContextForm
 from chalkface.workplaces.models import Organisation
 

@@ -1,4 +1,4 @@
-"""Aggregated results of a tool or a workplace, from :mod:`chalkface.insights.services`.
+"""Aggregated results of a tool or a workplace, from :mod:`chalkface.insights.results`.
 
 Every figure has passed disclosure control. A slice the query auditor refuses (because, with what the caller
 has already seen, it would single out too few people) is answered ``409 refused`` with the reason.
@@ -13,7 +13,7 @@ from ninja import Field, Query, Router, Schema
 from chalkface.api.auth import everyone_with_a_role
 from chalkface.api.routers.campaigns import campaign_for
 from chalkface.api.schemas import Error, Phase, Region, StaffRole, Text
-from chalkface.insights import services
+from chalkface.insights import results as insight_results
 from chalkface.register.models import Tool
 from chalkface.voice.models import Campaign
 from chalkface.workplaces.models import Organisation
@@ -55,7 +55,7 @@ def tool_results(request: HttpRequest, slug: str, filters: Query[ToolResultFilte
         "period": filters.period,
     }
     given = {name: str(value) for name, value in chosen.items() if value not in (None, "")}
-    results = services.tool_results(
+    results = insight_results.tool_results(
         request.auth,  # type: ignore[attr-defined]
         tool,
         campaign=_campaign(request, filters.campaign),
@@ -75,7 +75,7 @@ class WorkplaceResultFilters(Schema):
 )
 def workplace_results(request: HttpRequest, slug: str, filters: Query[WorkplaceResultFilters]) -> Any:
     place = get_object_or_404(Organisation.objects.workplaces(), slug=slug)
-    results = services.workplace_results(
+    results = insight_results.workplace_results(
         request.auth,  # type: ignore[attr-defined]
         place,
         campaign=_campaign(request, filters.campaign),

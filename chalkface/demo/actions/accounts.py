@@ -1,0 +1,63 @@
+"""The demo's log-ins: one per role, created once and reused on later runs."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from pathlib import Path
+
+from django.db import transaction
+
+from chalkface.accounts.models import Membership, Role, User
+from chalkface.workplaces.models import Organisation
+
+DEMO_DOMAIN = "demo.chalkface.test"
+
+
+@transaction.atomic
+def ensure_accounts(data_dir: Path) -> list[dict[str, str]]:
+    logins_file = data_dir / "demo-logins.json"
+    if logins_file.exists() and User.objects.filter(email__endswith=f"@{DEMO_DOMAIN}").exists():
+        logins: list[dict[str, str]] = json.loads(logins_file.read_text(encoding="utf-8"))
+        return logins
+
+    union, _ = Organisation.objects.get_or_create(
+        slug="demo-education-union", defaults={"kind": "union", "name": "Demo Education Union"}
+    )
+    first_workplace = Organisation.objects.workplaces().order_by("urn").first()
+    if first_workplace is None:
+        raise RuntimeError("The demo needs at least one workplace in the database")
+    region = first_workplace.get_region_display() or "Local"
+    branch, _ = Organisation.objects.get_or_create(
+        slug="demo-education-union-branch",
+        defaults={"kind": "union_branch", "name": f"Demo Education Union, {region} branch", "parent": union},
+    )
+    employer = first_workplace.parent or first_workplace
+
+    plan: list[tuple[str, str, Organisation, bool]] = [
+        (Role.UNION_REP, "Workplace rep", first_workplace, False),
+        (Role.UNION_OFFICER, "Union officer", branch, False),
+        (Role.EMPLOYER_LEAD, "Employer lead", employer, False),
+        (Role.ANALYST, "Researcher", union, False),
+        (Role.ADMIN, "Administrator", union, True),
+    ]
+    logins: list[dict[str, str]] = []
+    for role, name, organisation, is_admin in plan:
+        email = f"{role.replace('_', '-')}@{DEMO_DOMAIN}"
+        password = "-".join(secrets.token_hex(3) for _ in range(3))
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            user = User.objects.create_user(email, password, name=f"Demo {name}")
+        else:
+            user.set_password(password)
+        user.is_staff = user.is_superuser = is_admin
+        user.save()
+        Membership.objects.get_or_create(user=user, organisation=organisation, role=role)
+        logins.append(
+            {"role": str(role), "email": email, "password": password, "organisation": organisation.name}
+        )
+
+    logins_file.parent.mkdir(parents=True, exist_ok=True)
+    logins_file.write_text(json.dumps(logins, indent=2), encoding="utf-8")
+    logins_file.chmod(0o600)
+    return logins

@@ -1,0 +1,175 @@
+"""State changes of the insight layer: what a viewer has been shown, privacy-budget releases, alert
+subscriptions and the alerts they raise. Each function owns its transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import polars as pl
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from chalkface.accounts import audit
+from chalkface.evidence import PrivacyBudget, Slice, release_counts, release_means
+from chalkface.insights.models import Alert, PrivacyLedger, ShownSlice, Subscription
+from chalkface.insights.shown import slice_key
+from chalkface.insights.wording import MEASURES
+from chalkface.register.models import Tool
+from chalkface.voice.models import Campaign
+from chalkface.workplaces.models import Organisation
+
+DP_EPSILON_COUNTS = 0.5
+DP_EPSILON_MEAN = 0.25
+DP_BUDGET = 3.0
+
+# --- What each viewer has been shown ---------------------------------------------------------------------
+
+
+def remember_shown(user: Any, campaign: Campaign | None, slices: Iterable[Slice]) -> None:
+    """Record that the viewer has been shown these populations (one row each, never twice)."""
+    if not getattr(user, "is_authenticated", False):
+        return
+    known = set(ShownSlice.objects.filter(user=user, campaign=campaign).values_list("key", flat=True))
+    for slice_ in slices:
+        key = slice_key(slice_)
+        if key in known:
+            continue
+        known.add(key)
+        try:
+            with transaction.atomic():
+                ShownSlice.objects.create(user=user, campaign=campaign, key=key, conditions=slice_.to_dict())
+        except IntegrityError:
+            continue
+
+
+# --- Differentially private releases ---------------------------------------------------------------------
+
+
+def _budget(campaign: Campaign) -> tuple[PrivacyLedger, PrivacyBudget]:
+    ledger, _created = PrivacyLedger.objects.get_or_create(
+        campaign=campaign, defaults={"data": PrivacyBudget(campaign.slug, epsilon=DP_BUDGET).to_dict()}
+    )
+    return ledger, PrivacyBudget.from_dict(ledger.data)
+
+
+def release_dp_tables(campaign: Campaign, frame: pl.DataFrame) -> dict[str, pl.DataFrame]:
+    """Noisy counts and means by tool (differential privacy), charged to the campaign's privacy budget,
+    which is stored; asking again returns the stored release.
+
+    Raises :class:`~chalkface.evidence.BudgetExhausted`."""
+    tables: dict[str, pl.DataFrame] = {}
+    tools = sorted(campaign.tools.values_list("slug", flat=True))
+    with transaction.atomic():
+        ledger, budget = _budget(campaign)
+        counts = release_counts(
+            frame,
+            "tool_id",
+            budget,
+            categories=tools,
+            epsilon=DP_EPSILON_COUNTS,
+            threshold=campaign.threshold,
+        )
+        tables["dp_counts"] = pl.DataFrame(
+            [
+                {"group": str(v.group), "count": v.count, "accuracy": v.count_accuracy, "note": v.note}
+                for v in counts.values
+            ],
+            schema={"group": pl.String, "count": pl.Int64, "accuracy": pl.Float64, "note": pl.String},
+        )
+        rows = []
+        for measure in MEASURES:
+            answered = frame.filter(pl.col(measure).is_not_null())
+            bounds = (-10.0, 10.0) if measure == "time_saved_hours" else (1.0, 5.0)
+            release = release_means(
+                answered,
+                measure,
+                budget,
+                bounds=bounds,
+                by="tool_id",
+                categories=tools,
+                epsilon=DP_EPSILON_MEAN,
+                k=campaign.threshold,
+            )
+            for v in release.values:
+                rows.append(
+                    {
+                        "measure": measure,
+                        "group": str(v.group),
+                        "mean": v.mean,
+                        "accuracy": v.mean_accuracy,
+                        "note": v.note,
+                    }
+                )
+        tables["dp_means"] = pl.DataFrame(
+            rows,
+            schema={
+                "measure": pl.String,
+                "group": pl.String,
+                "mean": pl.Float64,
+                "accuracy": pl.Float64,
+                "note": pl.String,
+            },
+        )
+        ledger.data = budget.to_dict()
+        ledger.updated_at = timezone.now()
+        ledger.save(update_fields=["data", "updated_at"])
+    return tables
+
+
+# --- Alerts ----------------------------------------------------------------------------------------------
+
+
+def set_subscription(
+    user: Any, *, tool: Tool | None = None, workplace: Organisation | None = None, on: bool = True
+) -> Subscription | None:
+    """Subscribe the user to a tool or a workplace (or, with ``on=False``, stop), with an audit entry."""
+    if (tool is None) == (workplace is None):
+        raise ValueError("subscribe to a tool or to a workplace")
+    subject = tool if tool is not None else workplace
+    with transaction.atomic():
+        found = Subscription.objects.filter(user=user, tool=tool, workplace=workplace).first()
+        if not on:
+            if found:
+                found.delete()
+                audit.record(user, "alerts.unsubscribed", subject, f"Stopped alerts about {subject}")
+            return None
+        if found:
+            return found
+        created = Subscription.objects.create(user=user, tool=tool, workplace=workplace)
+        audit.record(user, "alerts.subscribed", subject, f"Alerts about {subject}")
+        return created
+
+
+def raise_alert(user: Any, subscription: Subscription, key: str, title: str, body: str, url: str) -> bool:
+    """An in-app alert and an e-mail, unless this signal was raised for this person before."""
+    try:
+        with transaction.atomic():
+            Alert.objects.create(
+                user=user,
+                subscription=subscription,
+                key=key[:300],
+                title=title[:300],
+                body=body,
+                url=url[:500],
+            )
+    except IntegrityError:
+        return False
+    site = getattr(settings, "SITE_URL", "")
+    send_mail(
+        f"Chalkface: {title}"[:200],
+        f"{body}\n\n{_('See the evidence:')} {site}{url}\n",
+        settings.DEFAULT_FROM_EMAIL,
+        [user.email],
+        fail_silently=True,
+    )
+    return True
+
+
+def mark_alert_read(alert: Alert) -> Alert:
+    alert.read = True
+    alert.save(update_fields=["read"])
+    return alert

@@ -1,0 +1,193 @@
+"""The officer's overview: campaigns, check-ins and workplaces covered, tools, and the strongest signals
+(version changes, incident-rate changes and deprivation gaps, after false-discovery-rate control), each in
+one plain sentence with its n and interval."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from chalkface.evidence import (
+    DisclosurePolicy,
+    EvidenceError,
+    Slice,
+    equity_gap,
+    protect_partition,
+    signal_list,
+)
+from chalkface.insights.actions import remember_shown
+from chalkface.insights.frames import CLUSTER, exposure_frame, incident_frame, load, releases_frame
+from chalkface.insights.wording import (
+    DONT_KNOW,
+    MEASURES,
+    SENTENCE_LABELS,
+    english,
+    equity_sentence,
+    plain_notes,
+    signal_sentence,
+)
+from chalkface.register.models import Tool
+from chalkface.voice.access import result_scopes, scope_q, threshold_for
+from chalkface.voice.models import Campaign, Response
+
+
+@dataclass
+class Finding:
+    """One signal worth a decision maker's attention, in one sentence, with where its evidence is."""
+
+    kind: str
+    tool: str
+    sentence: str
+    url: str
+    key: str
+    q_value: float | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**vars(self), "notes": list(self.notes)}
+
+
+@dataclass
+class Overview:
+    campaigns: list[dict[str, Any]]
+    n_responses: int | None
+    n_workplaces: int
+    tools: list[dict[str, Any]]
+    signals: list[Finding]
+    k: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "campaigns": self.campaigns,
+            "n_responses": self.n_responses,
+            "n_workplaces": self.n_workplaces,
+            "tools": self.tools,
+            "signals": [s.to_dict() for s in self.signals],
+            "k": self.k,
+        }
+
+
+def find_signals(
+    frame: pl.DataFrame, incidents: pl.DataFrame | None, k: int, *, limit: int = 10
+) -> list[Finding]:
+    """Version changes and incident-rate changes (Benjamini-Hochberg across all tests), and equity gaps by
+    deprivation with a significant trend, strongest first. Pure computation on a visible results frame.
+    Each finding's sentence names the tool and the measure in the viewer's language; its ``notes`` say in
+    plain words when its interval is rough (few workplaces) or comes from one workplace."""
+    findings: list[Finding] = []
+    if frame.height == 0:
+        return findings
+    tools = frame["tool_id"].unique().to_list()
+    names = dict(Tool.objects.filter(slug__in=tools).values_list("slug", "name"))
+    exposure = exposure_frame(tools) if incidents is not None and incidents.height else None
+    present = [m for m in MEASURES if frame[m].null_count() < frame.height]
+    signals = signal_list(
+        frame.filter(pl.col("version_label") != DONT_KNOW),
+        present,
+        releases=releases_frame(tools),
+        release_label="version_label",
+        cluster=CLUSTER,
+        incidents=incidents if exposure is not None else None,
+        exposure=exposure,
+        k=k,
+        labels=english(SENTENCE_LABELS),
+        tool_names=names,
+    )
+    family = {kind: sum(1 for t in signals.tests if t.kind == kind) for kind in ("difference", "rate_ratio")}
+    for s in signals.signals:
+        url = reverse("insights:compare", args=[s.tool]) + f"?before={s.before}&after={s.after}"
+        kind = "incidents" if s.kind == "rate_ratio" else "version"
+        findings.append(
+            Finding(
+                kind,
+                str(s.tool),
+                signal_sentence(s, family[s.kind]),
+                url,
+                f"{kind}:{s.tool}:{s.measure}:{s.before}:{s.after}",
+                s.q_value,
+                plain_notes(s.notes),
+            )
+        )
+    for tool in sorted(tools):
+        sub = frame.filter(pl.col("tool_id") == tool)
+        for measure in ("workload", "time_saved_hours"):
+            answered = sub.filter(
+                pl.col(measure).is_not_null() & pl.col("deprivation_quintile").is_not_null()
+            )
+            if answered.height < 2 * k:
+                continue
+            try:
+                gap = equity_gap(answered, measure, "deprivation_quintile", cluster=CLUSTER, k=k)
+            except EvidenceError:
+                # e.g. fewer than three quintiles shown, or no answers in them: no trend to report
+                continue
+            trend = gap.trend
+            if trend is None or trend.p_value is None or trend.p_value >= 0.01:
+                continue
+            url = reverse("insights:tool", args=[tool]) + "#by-deprivation_quintile"
+            findings.append(
+                Finding(
+                    "equity",
+                    tool,
+                    equity_sentence(gap, names.get(tool, tool)),
+                    url,
+                    f"equity:{tool}:{measure}",
+                    trend.p_value,
+                    plain_notes(gap.notes),
+                )
+            )
+    findings.sort(key=lambda f: f.q_value if f.q_value is not None else 1.0)
+    return findings[:limit]
+
+
+def overview(user: Any) -> Overview:
+    """The officer's overview: campaigns, check-ins and workplaces covered, tools, the strongest signals."""
+    scopes = result_scopes(user)
+    if not scopes:
+        raise PermissionDenied(_("No campaign has shared its results with you yet."))
+    k = threshold_for(scopes)
+    policy = DisclosurePolicy(k=k)
+    frame = load(Response.objects.filter(scope_q(scopes)))
+    campaigns = []
+    by_campaign = dict(frame.group_by("campaign_id").len().iter_rows()) if frame.height else {}
+    for campaign in Campaign.objects.filter(pk__in=[c for c in scopes if c is not None]).select_related(
+        "owner"
+    ):
+        n = int(by_campaign.get(campaign.pk, 0))
+        campaigns.append(
+            {
+                "slug": campaign.slug,
+                "name": campaign.name,
+                "owner": campaign.owner.name,
+                "k": campaign.threshold,
+                "n_responses": None if DisclosurePolicy(k=campaign.threshold).is_small(n) else n,
+                "own_workplaces_only": scopes[campaign.pk] is not None,
+            }
+        )
+    tool_counts = frame.group_by("tool_id").len().sort("tool_id") if frame.height else pl.DataFrame()
+    names = dict(Tool.objects.values_list("slug", "name"))
+    tools: list[dict[str, Any]] = []
+    if frame.height:
+        counts = tool_counts["len"].to_list()
+        statuses = protect_partition(counts, policy)
+        for (slug, n), status in zip(tool_counts.iter_rows(), statuses, strict=True):
+            tools.append(
+                {"slug": slug, "name": names.get(slug, slug), "n_responses": None if status else int(n)}
+            )
+        remember_shown(
+            user, None, [Slice.of(tool_id=t["slug"]) for t in tools if t["n_responses"] is not None]
+        )
+    n = frame.height
+    return Overview(
+        campaigns=campaigns,
+        n_responses=None if policy.is_small(n) else n,
+        n_workplaces=frame["workplace_id"].n_unique() if frame.height else 0,
+        tools=tools,
+        signals=find_signals(frame, incident_frame(user), k),
+        k=k,
+    )

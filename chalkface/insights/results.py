@@ -1,0 +1,340 @@
+"""What the tool, version-comparison and workplace pages show (and the API and briefs reuse), for one
+viewer: every figure from :mod:`chalkface.evidence` with its n, effective n and interval, or hidden and why.
+
+Each function takes the viewer first and returns only what that viewer may see (the sharing rules of
+:mod:`chalkface.voice.access`); every population shown is checked against what the viewer has seen before
+(:func:`chalkface.insights.shown.check_slice`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+import polars as pl
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
+from chalkface.evidence import (
+    DisclosurePolicy,
+    EstimateTable,
+    QueryAuditor,
+    Slice,
+    VersionComparison,
+    compare_versions,
+    estimate_many,
+)
+from chalkface.insights.actions import remember_shown
+from chalkface.insights.filters import InvalidFilter, parse_filters
+from chalkface.insights.frames import CLUSTER, load, tool_named
+from chalkface.insights.incidents import IncidentSummary, incident_summary
+from chalkface.insights.shown import check_slice, slice_key
+from chalkface.insights.wording import (
+    CONTEXT_GROUPINGS,
+    MEASURE_LABELS,
+    MEASURES,
+    SENTENCE_LABELS,
+    comparison_sentence,
+    english,
+    plain_notes,
+    table_notes,
+)
+from chalkface.register.models import Deployment, Tool, ToolVersion
+from chalkface.voice.access import narrow, result_scopes, scope_q, threshold_for
+from chalkface.voice.models import Campaign, Response
+from chalkface.workplaces.models import Organisation
+
+
+def _table_dict(table: EstimateTable) -> dict[str, Any]:
+    out = table.to_dict()
+    out["label"] = str(MEASURE_LABELS.get(table.measure, table.measure))
+    out["plain_notes"] = plain_notes(table.notes)
+    return out
+
+
+@dataclass
+class ToolResults:
+    """What the tool page shows: headline measures, breakdowns, versions, incidents, for one viewer."""
+
+    tool: Tool
+    campaign: Campaign | None
+    k: int
+    filters: dict[str, str]
+    slice: Slice
+    n_responses: int | None
+    n_workplaces: int | None
+    headline: list[EstimateTable]
+    breakdowns: dict[str, list[EstimateTable]] = field(default_factory=dict)
+    versions: list[dict[str, Any]] = field(default_factory=list)
+    incidents: IncidentSummary | None = None
+
+    @property
+    def filtered(self) -> bool:
+        return bool(self.filters)
+
+    @property
+    def notes(self) -> list[str]:
+        """Plain notes on the intervals shown (few or one workplace), for the page to show once."""
+        return table_notes([*self.headline, *(t for ts in self.breakdowns.values() for t in ts)])
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe: every figure with n, effective n, estimate, interval, and whether hidden and why."""
+        return {
+            "tool": {"slug": self.tool.slug, "name": self.tool.name},
+            "campaign": self.campaign.slug if self.campaign else None,
+            "k": self.k,
+            "filters": dict(self.filters),
+            "slice": self.slice.to_dict(),
+            "n_responses": self.n_responses,
+            "n_workplaces": self.n_workplaces,
+            "headline": [_table_dict(t) for t in self.headline],
+            "breakdowns": {by: [_table_dict(t) for t in tables] for by, tables in self.breakdowns.items()},
+            "versions": self.versions,
+            "incidents": self.incidents.to_dict() if self.incidents else None,
+            "notes": self.notes,
+        }
+
+
+def versions_of(tool: Tool) -> list[dict[str, Any]]:
+    return [
+        {"label": v.label, "release_date": v.release_date.isoformat(), "material_change": v.material_change}
+        for v in ToolVersion.objects.filter(tool=tool).order_by("release_date")
+    ]
+
+
+def headline_tables(
+    frame: pl.DataFrame, policy: DisclosurePolicy, by: Sequence[str] = ()
+) -> list[EstimateTable]:
+    present = [m for m in MEASURES if m in frame.columns and frame[m].null_count() < frame.height]
+    if not present:
+        return []
+    # A group drawn from one workplace gets an interval that treats its answers as independent, and one
+    # from 2-3 workplaces a wide, rough one: the tables' notes say so (see plain_notes).
+    return estimate_many(frame, present, list(by), cluster=CLUSTER, policy=policy)
+
+
+def _published_groups(base: dict[str, Any], tables: list[EstimateTable]) -> list[Slice]:
+    slices: list[Slice] = []
+    seen: set[str] = set()
+    for table in tables:
+        for row in table.rows:
+            if row.suppressed:
+                continue
+            conditions = dict(base)
+            conditions.update({col: val for col, val in row.group})
+            slice_ = Slice.from_dict(conditions)
+            key = slice_key(slice_)
+            if key not in seen:
+                seen.add(key)
+                slices.append(slice_)
+    return slices
+
+
+def analyse_tool(
+    frame: pl.DataFrame, tool: Tool, k: int, *, groupings: Sequence[str] = tuple(CONTEXT_GROUPINGS)
+) -> tuple[list[EstimateTable], dict[str, list[EstimateTable]], int | None, int | None]:
+    """Headline and breakdowns of one tool's (already visible, already audited) check-ins: pure computation,
+    shared by the tool page, the brief and the benchmark."""
+    policy = DisclosurePolicy(k=k)
+    headline = headline_tables(frame, policy)
+    breakdowns: dict[str, list[EstimateTable]] = {}
+    for by in groupings:
+        if by in frame.columns and frame[by].null_count() < frame.height:
+            breakdowns[by] = headline_tables(frame, policy, (by,))
+    n = frame.height
+    n_published = None if policy.is_small(n) else policy.publish_count(n)
+    n_places = frame["workplace_id"].n_unique() if n_published is not None else None
+    return headline, breakdowns, n_published, n_places
+
+
+def tool_results(
+    user: Any,
+    tool: Tool | str,
+    *,
+    campaign: Campaign | None = None,
+    filters: dict[str, str] | None = None,
+) -> ToolResults:
+    """Results for one tool as the viewer may see them.
+
+    Without filters: headline measures and breakdowns by version, role, phase, region, deprivation and IT
+    self-rating. With filters (see :data:`FILTERS`): the headline measures for that slice only. Every
+    population shown is checked by the query auditor against what this viewer has already seen, and
+    remembered. Raises ``PermissionDenied`` when the viewer sees no results at all (or not the campaign's),
+    :class:`SliceRefused` when the auditor refuses, :class:`InvalidFilter` for an unknown filter.
+    """
+    tool = tool_named(tool)
+    scopes = narrow(result_scopes(user), campaign, None)
+    if not scopes:
+        raise PermissionDenied(_("No campaign has shared its results with you yet."))
+    conditions = parse_filters(filters)
+    k = threshold_for(scopes)
+    everyone = load(Response.objects.filter(scope_q(scopes)))
+    frame = everyone.filter(pl.col("tool_id") == tool.slug)
+    base = {"tool_id": tool.slug}
+    slice_ = Slice.from_dict({**base, **conditions})
+    check_slice(user, campaign, everyone, slice_, k)
+    kept = {name: str(v) for name, v in (filters or {}).items() if str(v or "").strip()}
+    if conditions:
+        chosen = QueryAuditor(k=k).fit(frame).mask(slice_) if frame.height else []
+        sub = frame.filter(pl.Series(chosen, dtype=pl.Boolean)) if frame.height else frame
+        headline, _breakdowns, n, places = analyse_tool(sub, tool, k, groupings=())
+        return ToolResults(tool, campaign, k, kept, slice_, n, places, headline, {}, versions_of(tool), None)
+    headline, breakdowns, n, places = analyse_tool(frame, tool, k)
+    remember_shown(
+        user, campaign, [s for tables in breakdowns.values() for s in _published_groups(base, tables)]
+    )
+    incidents = incident_summary(user, tool=tool, campaign=campaign)
+    return ToolResults(
+        tool, campaign, k, {}, slice_, n, places, headline, breakdowns, versions_of(tool), incidents
+    )
+
+
+class Comparison(VersionComparison):
+    """A :class:`VersionComparison` whose sentence is in plain words and the viewer's language, naming the
+    tool and the measure, with plain notes on its interval (``plain_notes``)."""
+
+    def sentence(self) -> str:
+        return comparison_sentence(self)
+
+    @property
+    def plain_notes(self) -> list[str]:
+        notes = plain_notes(self.notes)
+        if self.odds_ratio_reason and not self.suppressed:
+            notes.append(_("The odds ratio cannot be estimated: %(why)s.") % {"why": self.odds_ratio_reason})
+        return notes
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**super().to_dict(), "sentence": self.sentence(), "plain_notes": self.plain_notes}
+
+
+def compare(
+    frame: pl.DataFrame,
+    measure: str,
+    before: str,
+    after: str,
+    k: int,
+    tool: Tool,
+    *,
+    ordinal: bool | None = None,
+) -> Comparison:
+    """:func:`compare_versions` of one tool's measure, clustered by workplace. The evidence layer reports
+    what it cannot estimate (an odds ratio for separated answers, in ``odds_ratio_reason``; a clustered
+    interval from one workplace, in ``notes``) instead of failing."""
+    result = compare_versions(
+        frame,
+        measure,
+        before=before,
+        after=after,
+        cluster=CLUSTER,
+        k=k,
+        ordinal=ordinal,
+        tool=tool.slug,
+        tool_name=tool.name,
+        measure_label=english(SENTENCE_LABELS).get(measure),
+    )
+    return Comparison(**{f.name: getattr(result, f.name) for f in fields(result)})
+
+
+def version_comparison(
+    user: Any, tool: Tool | str, before: str, after: str, *, campaign: Campaign | None = None
+) -> list[Comparison]:
+    """Two versions of one tool side by side, measure by measure (difference in means clustered by workplace,
+    rank-biserial, odds ratio), each hidden when either side has fewer than k check-ins."""
+    tool = tool_named(tool)
+    scopes = narrow(result_scopes(user), campaign, None)
+    if not scopes:
+        raise PermissionDenied(_("No campaign has shared its results with you yet."))
+    labels = set(ToolVersion.objects.filter(tool=tool).values_list("label", flat=True))
+    if before not in labels or after not in labels:
+        raise InvalidFilter(_("Choose two versions of this tool."))
+    k = threshold_for(scopes)
+    everyone = load(Response.objects.filter(scope_q(scopes)))
+    frame = everyone.filter(pl.col("tool_id") == tool.slug)
+    for label in (before, after):
+        check_slice(
+            user, campaign, everyone, Slice.from_dict({"tool_id": tool.slug, "version_label": label}), k
+        )
+    out = []
+    for measure in MEASURES:
+        if frame.height == 0 or frame[measure].null_count() == frame.height:
+            continue
+        out.append(compare(frame.filter(pl.col(measure).is_not_null()), measure, before, after, k, tool))
+    return out
+
+
+@dataclass
+class WorkplaceResults:
+    """What a workplace's page shows: results once at least k responded, deployments, incidents."""
+
+    workplace: Organisation
+    campaign: Campaign | None
+    k: int
+    n_responses: int | None
+    enough: bool
+    headline: list[EstimateTable]
+    by_tool: list[EstimateTable]
+    deployments: list[dict[str, Any]]
+    incidents: IncidentSummary | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "workplace": {"slug": self.workplace.slug, "name": self.workplace.name},
+            "campaign": self.campaign.slug if self.campaign else None,
+            "k": self.k,
+            "n_responses": self.n_responses,
+            "enough_responses": self.enough,
+            "headline": [_table_dict(t) for t in self.headline],
+            "by_tool": [_table_dict(t) for t in self.by_tool],
+            "deployments": self.deployments,
+            "incidents": self.incidents.to_dict() if self.incidents else None,
+            "notes": self.notes,
+        }
+
+    @property
+    def notes(self) -> list[str]:
+        """Plain notes on the intervals shown (few or one workplace), for the page to show once."""
+        return table_notes([*self.headline, *self.by_tool])
+
+
+def workplace_results(
+    user: Any, workplace: Organisation, *, campaign: Campaign | None = None
+) -> WorkplaceResults:
+    """A workplace's results for its rep, its employer lead (when the owner shares or owns) and officers.
+
+    Nothing is shown until at least k people in the workplace responded. For a viewer who also sees other
+    workplaces, the workplace is a slice and goes through the query auditor. Raises ``PermissionDenied``."""
+    all_scopes = narrow(result_scopes(user), campaign, None)
+    scopes = narrow(all_scopes, None, workplace)
+    k = threshold_for(scopes)
+    policy = DisclosurePolicy(k=k)
+    everyone = load(Response.objects.filter(scope_q(all_scopes)))
+    frame = everyone.filter(pl.col("workplace_id") == workplace.pk)
+    enough = not policy.is_small(frame.height)
+    headline: list[EstimateTable] = []
+    by_tool: list[EstimateTable] = []
+    if enough:
+        check_slice(user, campaign, everyone, Slice.from_dict({"workplace_id": workplace.pk}), k)
+        headline = headline_tables(frame, policy)
+    deployments = [
+        {
+            "tool": d.tool.name,
+            "tool_slug": d.tool.slug,
+            "starts_on": d.starts_on.isoformat(),
+            "ends_on": d.ends_on.isoformat() if d.ends_on else None,
+            "use": d.get_use_display(),
+        }
+        for d in Deployment.objects.filter(workplace=workplace).select_related("tool").order_by("tool__name")
+    ]
+    incidents = incident_summary(user, campaign=campaign, workplace=workplace)
+    return WorkplaceResults(
+        workplace,
+        campaign,
+        k,
+        policy.publish_count(frame.height) if enough else None,
+        enough,
+        headline,
+        by_tool,
+        deployments,
+        incidents,
+    )

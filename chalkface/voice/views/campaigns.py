@@ -1,0 +1,227 @@
+"""Campaign pages for the people who run a campaign and its reps: the list, starting and changing a
+campaign, sharing, access codes and open links."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from chalkface.accounts.requests import AuthenticatedRequest
+from chalkface.voice import access as perms
+from chalkface.voice import actions, sheets
+from chalkface.voice.errors import VoiceError
+from chalkface.voice.forms import CampaignEditForm, CampaignForm, CodeBatchForm, OpenLinkForm, SharingForm
+from chalkface.voice.models import Campaign, CodeBatch, OpenLink, Share
+
+
+def campaign_for(request: AuthenticatedRequest, slug: str) -> Campaign:
+    campaign = get_object_or_404(
+        Campaign.objects.select_related("owner", "question_set_version__question_set"), slug=slug
+    )
+    if not perms.visible_campaigns(request.user).filter(pk=campaign.pk).exists():
+        raise Http404
+    return campaign
+
+
+@login_required
+def campaigns(request: AuthenticatedRequest) -> HttpResponse:
+    return render(
+        request,
+        "voice/campaigns.html",
+        {
+            "campaigns": perms.visible_campaigns(request.user),
+            "can_create": perms.owner_choices(request.user).exists(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def campaign_create(request: AuthenticatedRequest) -> HttpResponse:
+    owners = perms.owner_choices(request.user)
+    if not owners.exists():
+        raise PermissionDenied(_("Union officers, employer leads and administrators can start campaigns."))
+    form = CampaignForm(request.POST or None, owners=owners)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        values = {
+            "name": data["name"],
+            "owner": data["owner"],
+            "question_set_version": data["question_set_version"],
+            "opens_on": data["opens_on"],
+            "closes_on": data["closes_on"],
+            "threshold": data["threshold"],
+        }
+        shares = {Share.RESULTS: list(data["share_results"]), Share.INCIDENTS: list(data["share_incidents"])}
+        try:
+            campaign = actions.create_campaign(
+                request.user, values, list(data["workplaces"]), list(data["tools"]), shares
+            )
+        except VoiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            return redirect(campaign)
+    return render(request, "voice/campaign_form.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def campaign_edit(request: AuthenticatedRequest, slug: str) -> HttpResponse:
+    """Change a campaign's name, dates, threshold (never below 5) and scope."""
+    campaign = campaign_for(request, slug)
+    perms.require_manage(request.user, campaign)
+    initial = {
+        "name": campaign.name,
+        "opens_on": campaign.opens_on,
+        "closes_on": campaign.closes_on,
+        "threshold": campaign.threshold,
+        "workplaces": list(campaign.workplaces.values_list("pk", flat=True)),
+        "tools": list(campaign.tools.values_list("pk", flat=True)),
+    }
+    form = CampaignEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        values = {name: data[name] for name in actions.EDITABLE_CAMPAIGN_FIELDS}
+        try:
+            actions.edit_campaign(
+                request.user,
+                campaign,
+                values,
+                list(data["workplaces"]),
+                list(data["tools"]),
+            )
+        except ValidationError as exc:
+            form.add_action_errors(exc)
+        except VoiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The campaign has been changed."))
+            return redirect(campaign)
+    return render(
+        request,
+        "voice/campaign_edit.html",
+        {"campaign": campaign, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def campaign_sharing(request: AuthenticatedRequest, slug: str) -> HttpResponse:
+    """Choose which other organisations see the campaign's results, comments and incident reports."""
+    campaign = campaign_for(request, slug)
+    perms.require_manage(request.user, campaign)
+    form = SharingForm(request.POST or None, campaign=campaign)
+    if request.method == "POST" and form.is_valid():
+        actions.set_shares(request.user, campaign, form.shares())
+        messages.success(request, _("Sharing has been changed."))
+        return redirect(campaign)
+    return render(
+        request,
+        "voice/campaign_sharing.html",
+        {"campaign": campaign, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def campaign_detail(request: AuthenticatedRequest, slug: str) -> HttpResponse:
+    campaign = campaign_for(request, slug)
+    workplaces = perms.rep_workplaces(request.user, campaign)
+    counts = dict(
+        campaign.responses.filter(workplace__in=workplaces).values_list("workplace").annotate(n=Count("pk"))
+    )
+    rows = [
+        {"workplace": w, "responses": counts.get(w.pk, 0), "shown": counts.get(w.pk, 0) >= campaign.threshold}
+        for w in workplaces.order_by("name")
+    ]
+    context = {
+        "campaign": campaign,
+        "rows": rows,
+        "can_manage": perms.can_manage(request.user, campaign),
+        "can_act": perms.can_act(request.user, campaign),
+        "can_see_incidents": perms.can_see_incidents(request.user, campaign),
+        "batches": CodeBatch.objects.filter(campaign=campaign, workplace__in=workplaces).select_related(
+            "workplace"
+        ),
+        "links": OpenLink.objects.filter(campaign=campaign, workplace__in=workplaces).select_related(
+            "workplace"
+        ),
+        "code_form": CodeBatchForm(campaign=campaign, workplaces=workplaces),
+        "link_form": OpenLinkForm(workplaces=workplaces),
+        "start_url": request.build_absolute_uri(reverse("voice:start", args=[campaign.slug])),
+    }
+    return render(request, "voice/campaign_detail.html", context)
+
+
+@login_required
+@require_POST
+def codes_generate(request: AuthenticatedRequest, slug: str) -> HttpResponse:
+    """Make a batch and return its printable sheet at once: the codes are never shown again."""
+    campaign = campaign_for(request, slug)
+    perms.require_act(request.user, campaign)
+    form = CodeBatchForm(
+        request.POST, campaign=campaign, workplaces=perms.rep_workplaces(request.user, campaign)
+    )
+    if not form.is_valid():
+        return render(request, "voice/codes_form.html", {"campaign": campaign, "form": form}, status=400)
+    data = form.cleaned_data
+    try:
+        batch, plain = actions.generate_codes(
+            request.user, campaign, data["workplace"], data["count"], data["expires_on"]
+        )
+    except VoiceError as exc:
+        form.add_error(None, str(exc))
+        return render(request, "voice/codes_form.html", {"campaign": campaign, "form": form}, status=400)
+    start_url = request.build_absolute_uri(reverse("voice:start", args=[campaign.slug]))
+    if data["output"] == "pdf":
+        response = HttpResponse(sheets.pdf(batch, plain, start_url), content_type="application/pdf")
+        response.headers["Content-Disposition"] = (
+            f'attachment; filename="access-codes-{campaign.slug}-{batch.pk}.pdf"'
+        )
+    else:
+        response = HttpResponse(sheets.html(batch, plain, start_url))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def batch_revoke(request: AuthenticatedRequest, slug: str, batch_id: int) -> HttpResponse:
+    campaign = campaign_for(request, slug)
+    batch = get_object_or_404(
+        CodeBatch, pk=batch_id, campaign=campaign, workplace__in=perms.rep_workplaces(request.user, campaign)
+    )
+    actions.revoke_batch(request.user, batch)
+    return redirect(campaign)
+
+
+@login_required
+@require_POST
+def link_create(request: AuthenticatedRequest, slug: str) -> HttpResponse:
+    campaign = campaign_for(request, slug)
+    perms.require_act(request.user, campaign)
+    form = OpenLinkForm(request.POST, workplaces=perms.rep_workplaces(request.user, campaign))
+    if form.is_valid():
+        actions.create_open_link(
+            request.user, campaign, form.cleaned_data["workplace"], form.cleaned_data["per_hour"]
+        )
+    return redirect(campaign)
+
+
+@login_required
+@require_POST
+def link_close(request: AuthenticatedRequest, slug: str, link_id: int) -> HttpResponse:
+    campaign = campaign_for(request, slug)
+    link = get_object_or_404(
+        OpenLink, pk=link_id, campaign=campaign, workplace__in=perms.rep_workplaces(request.user, campaign)
+    )
+    actions.close_open_link(request.user, link)
+    return redirect(campaign)

@@ -1,0 +1,91 @@
+"""Template helpers: accessible form fields, translated vocabulary labels, navigation state.
+
+What a user may do is asked in templates through the ``permissions`` library of the accounts app."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms, template
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
+
+from chalkface.web import labels as vocab_labels
+from chalkface.web.forms import field_anchor
+
+register = template.Library()
+
+
+@register.inclusion_tag("includes/field.html")
+def field(bound: forms.BoundField, css_class: str = "") -> dict[str, Any]:
+    """A labelled field with its hint and error, tied to the input with ``aria-describedby``."""
+    widget = bound.field.widget
+    hint_id = f"{bound.auto_id}-hint"
+    error_id = f"{bound.auto_id}-error"
+    described = [hint_id] if bound.help_text else []
+    if bound.errors:
+        described.append(error_id)
+    if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+        kind = "choices"
+    elif isinstance(widget, forms.CheckboxInput):
+        kind = "checkbox"
+    else:
+        kind = "input"
+    attrs: dict[str, Any] = {}
+    if described and kind != "choices":
+        attrs["aria-describedby"] = " ".join(described)
+    if css_class:
+        attrs["class"] = css_class
+    return {
+        "field": bound,
+        "kind": kind,
+        "hint_id": hint_id,
+        "error_id": error_id,
+        "describedby": " ".join(described),
+        "anchor": field_anchor(bound),
+        "widget": bound.as_widget(attrs=attrs) if kind != "choices" else "",
+    }
+
+
+@register.filter
+def label(code: str, vocabulary: str) -> str:
+    """``{{ organisation.phase|label:"phases" }}``: the translated label of a vocabulary code."""
+    return vocab_labels.label(vocabulary, code)
+
+
+@register.filter
+def labels(codes: list[str], vocabulary: str) -> list[str]:
+    """``{{ tool.capabilities|labels:"capabilities" }}``: translated labels of a list of codes."""
+    return vocab_labels.labels(vocabulary, codes)
+
+
+@register.simple_tag(takes_context=True)
+def nav_link(context: template.Context, url_name: str, text: str, exact: bool = False) -> str:
+    """A navigation link marked ``aria-current="page"`` on its own page, ``"true"`` on pages below it."""
+    request: HttpRequest | None = context.get("request")
+    url = reverse(url_name)
+    current = ""
+    if request is not None:
+        if request.path == url:
+            current = "page"
+        elif not exact and request.path.startswith(url):
+            current = "true"
+    if current:
+        return format_html('<a href="{}" aria-current="{}">{}</a>', url, current, text)
+    return format_html('<a href="{}">{}</a>', url, text)
+
+
+@register.filter
+def describe_change(value: Any) -> str:
+    """An audit-log change: "old → new" for a pair, the value itself otherwise."""
+    if isinstance(value, list) and len(value) == 2:
+        old, new = ("—" if v in (None, "", []) else v for v in value)
+        return f"{old} → {new}"
+    return str(value)
+
+
+@register.filter
+def web_address(url: str) -> str:
+    """``url`` if it is an http(s) address, else "" (imported data never puts a script in a link)."""
+    return url if url.lower().startswith(("https://", "http://")) else ""
