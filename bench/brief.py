@@ -41,10 +41,10 @@ def main() -> None:
 
     django.setup()
     import polars as pl
+    from chalkface.insights.services import MEASURES, with_context
     from django.core.management import call_command
 
     from chalkface.insights.brief import build_brief
-    from chalkface.insights.services import MEASURES, with_context
     from chalkface.register.models import Supplier, Tool, ToolVersion
     from chalkface.synth import SynthConfig, generate
 

@@ -7,8 +7,9 @@ Prints (and with --json writes) three figures:
    need incompatible NumPy versions (balance pins NumPy below 2, svy needs NumPy 2), so each runs from a
    virtual environment of its own that this script creates on first use (``--venvs``, default
    ``~/.cache/chalkface/bench-venvs``) with pip. Their weights are compared with ours.
-2. Every figure of one tool's evidence brief: 6 measures overall and by version, role, phase and
-   deprivation quintile (30 estimates, workplace-clustered intervals, disclosure control applied).
+2. Every figure of one tool, as its page and its brief compute them (``tool_figures``): 6 measures overall
+   and by version, role, phase, region, deprivation quintile and IT rating (workplace-clustered intervals,
+   disclosure control applied).
 
 Goals: raking under 1 s, the brief under 1 s.
 
@@ -33,7 +34,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from chalkface.evidence import rake, tool_brief
+from chalkface.evidence import rake, tool_figures
 
 PEERS = {"svy": "svy==0.35.0", "balance": "balance==0.23.0"}
 
@@ -222,7 +223,7 @@ def main() -> None:
                 report["raking"]["peers"][name] = peer
 
     tool = "planner"
-    brief_s, brief = best_of(args.runs, lambda: tool_brief(frame, tool, k=10))
+    brief_s, brief = best_of(args.runs, lambda: tool_figures(frame, tool, k=10))
     report["brief"] = {
         "tool": tool,
         "responses_for_tool": int(frame.filter(pl.col("tool_id") == tool).height),

@@ -41,6 +41,9 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+# The key that access codes are stored under (an HMAC). Set it so that SECRET_KEY can be rotated without
+# voiding codes already printed; without it, a key derived from SECRET_KEY is used.
+CHALKFACE_CODE_KEY = env_secret("CHALKFACE_CODE_KEY") or ""
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if (DEBUG or DEMO) else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])

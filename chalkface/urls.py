@@ -5,7 +5,7 @@ urlpatterns = [
     path("", include("chalkface.home.urls")),
     path("accounts/", include("chalkface.accounts.urls")),
     path("register/", include("chalkface.register.urls")),
-    path("workplaces/", include("chalkface.workplaces.urls")),
+    path("workplaces/", include("chalkface.register.workplace_urls")),
     path("insights/", include("chalkface.insights.urls")),
     path("", include("chalkface.voice.urls")),
     path("", include("chalkface.imports.urls")),

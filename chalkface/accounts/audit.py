@@ -32,6 +32,22 @@ def record(
     )
 
 
+def _fields(obj: models.Model, names: list[str]) -> dict[str, Any]:
+    return {name: getattr(obj, name) for name in names}
+
+
+def save_changes(obj: models.Model, values: dict[str, Any]) -> dict[str, Any]:
+    """Set ``values`` on ``obj``, check it (``full_clean``) and save it; returns what changed, as
+    :func:`diff` gives it, for the audit entry. Called by actions inside their transaction."""
+    names = list(values)
+    before = _fields(obj, names) if obj.pk is not None else {}
+    for name, value in values.items():
+        setattr(obj, name, value)
+    obj.full_clean()
+    obj.save()
+    return diff(before, _fields(obj, names))
+
+
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
     """The fields whose values differ, as {field: [old, new]}."""
     return {key: [before.get(key), after[key]] for key in after if before.get(key) != after[key]}

@@ -44,3 +44,11 @@ def revoke_token(actor: User, token: ApiToken) -> ApiToken:
         locked.save(update_fields=["revoked_at"])
         audit.record(actor, "api_token.revoked", locked, f"API token {locked.prefix}… ({locked.name})")
     return locked
+
+
+def mark_used(token: ApiToken) -> None:
+    """Record the day a token was last used (the day only: no time, no address). One UPDATE, once a day."""
+    today = timezone.localdate()
+    if token.last_used_on != today:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_on=today)
+        token.last_used_on = today

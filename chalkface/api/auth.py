@@ -14,10 +14,10 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from django.utils import timezone
 from ninja.security import HttpBearer, SessionAuth
 
 from chalkface.accounts.permissions import roles
+from chalkface.api.actions import mark_used
 from chalkface.api.models import TOKEN_PREFIX, ApiToken, digest
 
 NO_ROLE = (
@@ -50,10 +50,7 @@ class TokenAuth(HttpBearer):
         )
         if found is None:
             return None
-        today = timezone.localdate()
-        if found.last_used_on != today:
-            ApiToken.objects.filter(pk=found.pk).update(last_used_on=today)
-            found.last_used_on = today
+        mark_used(found)
         request.api_token = found  # type: ignore[attr-defined]
         request.user = found.user
         return _check_role(found.user, self.needs_role)

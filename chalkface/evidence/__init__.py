@@ -4,7 +4,6 @@ This package never imports Django; ``tests/evidence/test_purity.py`` enforces it
 """
 
 from chalkface.evidence.auditor import AuditDecision, QueryAuditor, Slice, audit_sequence
-from chalkface.evidence.brief import ToolBrief, tool_brief
 from chalkface.evidence.change import (
     IncidentRateChange,
     InterruptedTimeSeries,
@@ -47,7 +46,9 @@ from chalkface.evidence.intervals import (
     proportion_interval,
     t_interval,
 )
+from chalkface.evidence.notes import Note, format_p
 from chalkface.evidence.privacy import DPRelease, DPValue, PrivacyBudget, release_counts, release_means
+from chalkface.evidence.tool_figures import ToolFigures, tool_figures
 from chalkface.evidence.weighting import Raker, RakingResult, rake
 
 __all__ = [
@@ -68,6 +69,7 @@ __all__ = [
     "IncidentRateChange",
     "InterruptedTimeSeries",
     "MarginError",
+    "Note",
     "OrdinalLogit",
     "OrdinalLogitResult",
     "PrivacyBudget",
@@ -80,7 +82,7 @@ __all__ = [
     "SignalList",
     "Slice",
     "TableCell",
-    "ToolBrief",
+    "ToolFigures",
     "VersionComparison",
     "attacker_intervals",
     "audit_sequence",
@@ -90,6 +92,7 @@ __all__ = [
     "equity_gap",
     "estimate",
     "estimate_many",
+    "format_p",
     "incident_rate_change",
     "kish_effective_n",
     "korn_graubard_interval",
@@ -102,6 +105,6 @@ __all__ = [
     "segmented_regression",
     "signal_list",
     "t_interval",
-    "tool_brief",
+    "tool_figures",
     "version_order",
 ]

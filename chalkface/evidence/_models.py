@@ -10,6 +10,8 @@ import numpy.typing as npt
 import statsmodels.api as sm  # type: ignore[import-untyped]
 from scipy import stats
 
+from chalkface.evidence.notes import Note
+
 FloatArray = npt.NDArray[np.float64]
 
 
@@ -87,9 +89,13 @@ def fit_linear(
         n_clusters = int(np.unique(groups).size)
         if n_clusters < 2:
             notes.append(
-                f"all responses come from one {cluster_name}, so a standard error clustered by "
-                f"{cluster_name} is undefined; the interval is heteroskedasticity-robust (HC1) and treats "
-                "responses as independent"
+                Note(
+                    "one_cluster",
+                    f"all responses come from one {cluster_name}, so a standard error clustered by "
+                    f"{cluster_name} is undefined; the interval is heteroskedasticity-robust (HC1) and "
+                    "treats responses as independent",
+                    cluster=cluster_name,
+                )
             )
             groups = None
     hc1 = model.fit(cov_type="HC1", use_t=True)
@@ -104,9 +110,14 @@ def fit_linear(
         degenerate = ~np.isfinite(cl_se) | ((cl_se <= 1e-8 * hc_se) & (hc_se > 0))
         if n_clusters < FEW_CLUSTERS:
             notes.append(
-                f"only {n_clusters} {cluster_name}s: cluster-robust standard errors are biased downwards "
-                f"with so few clusters; the t quantile on {n_clusters - 1} degree(s) of freedom widens the "
-                "interval to compensate, but treat it as rough"
+                Note(
+                    "few_clusters",
+                    f"only {n_clusters} {cluster_name}s: cluster-robust standard errors are biased downwards "
+                    f"with so few clusters; the t quantile on {n_clusters - 1} degree(s) of freedom widens "
+                    "the interval to compensate, but treat it as rough",
+                    cluster=cluster_name,
+                    n=n_clusters,
+                )
             )
     else:
         fit, df, se_method = hc1, float(hc1.df_resid), "HC1"
@@ -123,9 +134,13 @@ def fit_linear(
         out.append(Coefficient(float(b), float(s), float(b - tcrit * s), float(b + tcrit * s), p, df))
     if bool(degenerate.any()):
         notes.append(
-            f"the standard error clustered by {cluster_name} is zero (as when each group compared comes "
-            f"from its own {cluster_name}s), so the comparison cannot be told apart from the "
-            f"differences between {cluster_name}s and no interval is given"
+            Note(
+                "zero_clustered_se",
+                f"the standard error clustered by {cluster_name} is zero (as when each group compared comes "
+                f"from its own {cluster_name}s), so the comparison cannot be told apart from the "
+                f"differences between {cluster_name}s and no interval is given",
+                cluster=cluster_name,
+            )
         )
     return LinearFit(out, se_method, n_clusters, tuple(notes), bool(degenerate.any()))
 

@@ -26,6 +26,7 @@ import numpy.typing as npt
 from scipy.optimize import linprog
 
 from chalkface.evidence.errors import EvidenceError
+from chalkface.evidence.notes import Note
 
 Status = Literal["primary", "secondary"] | None
 IntArray = npt.NDArray[np.int64]
@@ -53,14 +54,18 @@ class DisclosurePolicy:
             raise EvidenceError(f"round_to must be a positive whole number, got {self.round_to}")
 
     @property
-    def small_reason(self) -> str:
+    def small_reason(self) -> Note:
         """The reason given for a primary suppression."""
-        return f"fewer than k={self.k} responses"
+        return Note("below_k", f"fewer than k={self.k} responses", k=self.k)
 
     @property
-    def secondary_reason(self) -> str:
+    def secondary_reason(self) -> Note:
         """The reason given for a complementary suppression."""
-        return f"hidden so that a group of fewer than k={self.k} cannot be worked out from the other figures"
+        return Note(
+            "complementary",
+            f"hidden so that a group of fewer than k={self.k} cannot be worked out from the other figures",
+            k=self.k,
+        )
 
     def is_small(self, n: int) -> bool:
         """True when a group of ``n`` must not be shown."""

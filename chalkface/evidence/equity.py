@@ -23,6 +23,7 @@ from chalkface.evidence._models import Coefficient, fit_linear
 from chalkface.evidence.disclosure import DisclosurePolicy
 from chalkface.evidence.errors import ColumnError, EvidenceError
 from chalkface.evidence.estimate import EstimateRow, EstimateTable, estimate
+from chalkface.evidence.notes import NO_RESPONSES, Note
 
 GapStatistic = Literal["auto", "mean", "share_agree", "proportion"]
 
@@ -224,19 +225,23 @@ def equity_gap(
         if g == ref:
             continue
         if g in degenerate:
-            no_interval = (
+            no_interval = Note(
+                "zero_clustered_se",
                 f"no interval: the standard error clustered by {cname} is zero (as when {jsonable(g)} "
-                f"and {jsonable(ref)} each come from their own {cname}s)"
+                f"and {jsonable(ref)} each come from their own {cname}s)",
+                cluster=cname,
             )
             gaps.append(Gap(g, ref, None, None, None, None, True, no_interval))
         elif g in coefs:
             c = coefs[g]
             gaps.append(Gap(g, ref, c.estimate, c.lower, c.upper, c.p_value, False, None))
         else:
-            why = rows[g].reason if g in rows and rows[g].suppressed else "no responses"
+            why = rows[g].reason if g in rows and rows[g].suppressed else NO_RESPONSES
             if ref_hidden:
-                ref_reason = rows[ref].reason if ref in rows else "no responses"
-                why = f"the reference group is not shown ({ref_reason})"
+                ref_reason = rows[ref].reason if ref in rows else NO_RESPONSES
+                why = Note(
+                    "reference_hidden", f"the reference group is not shown ({ref_reason})", reason=ref_reason
+                )
             gaps.append(Gap(g, ref, None, None, None, None, True, why))
 
     do_trend = trend if trend is not None else (order is not None or frame.schema[group].is_numeric())

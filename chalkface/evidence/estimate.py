@@ -22,6 +22,8 @@ from chalkface.evidence._models import FEW_CLUSTERS
 from chalkface.evidence.disclosure import DisclosurePolicy, Status, protect_partition, protect_table
 from chalkface.evidence.errors import ColumnError, EvidenceError
 from chalkface.evidence.intervals import korn_graubard_interval, proportion_interval
+from chalkface.evidence.notes import NO_RESPONSES, Note
+from chalkface.evidence.sufficient import design_variance, sufficient_statistics
 
 Kind = Literal["auto", "proportion", "mean", "agreement"]
 ResolvedKind = Literal["proportion", "mean", "agreement"]
@@ -145,103 +147,6 @@ def _detect_kind(
     return "mean"
 
 
-def _sufficient_statistics(
-    frame: pl.DataFrame, by: Sequence[str], cluster: str | None, measures: Sequence[tuple[str, Sequence[str]]]
-) -> pl.DataFrame:
-    """Per group, in one pass over the data, for each measure ``m`` with outcome columns ``ys``: the number of
-    answers ``n_m``, ``sw_m`` (sum of weights), ``sw2_m``, ``sww_m`` (sum over clusters of squared cluster
-    weight), ``nc_m`` (clusters), and per outcome ``y`` the sums ``swy_y``, ``sw2y_y``, ``sw2y2_y`` from which
-    the mean and its linearised (clustered) variance follow. Column ``wv_m`` holds ``w`` where ``m`` was
-    answered and 0 elsewhere; outcome columns hold 0 where ``m`` was not answered."""
-    keys = list(by)
-    group_keys: list[str | pl.Expr] = list(keys) or [pl.lit(0).alias("__all")]
-    lazy = frame.lazy()
-    aggs: list[pl.Expr] = []
-    if cluster is None:
-        for m, ys in measures:
-            wv = pl.col(f"wv_{m}")
-            aggs += [
-                (wv > 0).sum().alias(f"n_{m}"),
-                wv.sum().alias(f"sw_{m}"),
-                (wv * wv).sum().alias(f"sw2_{m}"),
-                (wv * wv).sum().alias(f"sww_{m}"),
-                (wv > 0).sum().alias(f"nc_{m}"),
-            ]
-            for y in ys:
-                yc = pl.col(y)
-                aggs += [
-                    (wv * yc).sum().alias(f"swy_{y}"),
-                    (wv * wv * yc).sum().alias(f"sw2y_{y}"),
-                    (wv * wv * yc * yc).sum().alias(f"sw2y2_{y}"),
-                ]
-        out = lazy.group_by(group_keys).agg(aggs)
-    else:
-        first: list[pl.Expr] = []
-        for m, ys in measures:
-            wv = pl.col(f"wv_{m}")
-            first += [
-                (wv > 0).sum().alias(f"n_{m}"),
-                wv.sum().alias(f"sw_{m}"),
-                (wv * wv).sum().alias(f"sw2_{m}"),
-            ]
-            first += [(wv * pl.col(y)).sum().alias(f"swy_{y}") for y in ys]
-            # the response-level sums as well, for groups whose answers all come from one cluster
-            first += [(wv * wv * pl.col(y)).sum().alias(f"iw2y_{y}") for y in ys]
-            first += [(wv * wv * pl.col(y) * pl.col(y)).sum().alias(f"iw2y2_{y}") for y in ys]
-            sw = pl.col(f"sw_{m}")
-            aggs += [
-                pl.col(f"n_{m}").sum(),
-                sw.sum(),
-                pl.col(f"sw2_{m}").sum(),
-                (sw * sw).sum().alias(f"sww_{m}"),
-                (pl.col(f"n_{m}") > 0).sum().alias(f"nc_{m}"),
-            ]
-            for y in ys:
-                swy = pl.col(f"swy_{y}")
-                # cluster totals Z_c = swy_c - ybar sw_c; these sums give sum_c Z_c^2 once ybar is known
-                aggs += [
-                    swy.sum(),
-                    (swy * sw).sum().alias(f"sw2y_{y}"),
-                    (swy * swy).sum().alias(f"sw2y2_{y}"),
-                    pl.col(f"iw2y_{y}").sum(),
-                    pl.col(f"iw2y2_{y}").sum(),
-                ]
-        out = lazy.group_by([*keys, cluster]).agg(first).group_by(group_keys).agg(aggs)
-    if not keys:
-        out = out.drop("__all")
-    return (out.sort(keys) if keys else out).collect()
-
-
-def _design_variance(row: dict[str, Any], m: str, y: str) -> tuple[float, float, int]:
-    """Mean, variance of the mean, and degrees of freedom from the sufficient statistics.
-
-    A group whose answers all come from one cluster has no clustered variance (it divides by C - 1 = 0);
-    there the cluster is the whole population the figure describes (one workplace's staff), so the variance
-    is the response-level one, as if each response were its own cluster (R survey's ``svymean`` for that
-    workplace alone). :func:`_clusters` tells the caller so that the table can say it.
-    """
-    sw, swy = float(row[f"sw_{m}"]), float(row[f"swy_{y}"])
-    mean = swy / sw
-    c = int(row[f"nc_{m}"])
-    if c < 2 and f"iw2y_{y}" in row:
-        c = int(row[f"n_{m}"])
-        ss = (
-            float(row[f"iw2y2_{y}"])
-            - 2 * mean * float(row[f"iw2y_{y}"])
-            + mean * mean * float(row[f"sw2_{m}"])
-        )
-    else:
-        ss = (
-            float(row[f"sw2y2_{y}"])
-            - 2 * mean * float(row[f"sw2y_{y}"])
-            + mean * mean * float(row[f"sww_{m}"])
-        )
-    ss = max(ss, 0.0) / (sw * sw)
-    if c < 2:
-        return mean, math.nan, 0
-    return mean, c / (c - 1) * ss, c - 1
-
-
 def estimate(
     frame: pl.DataFrame,
     measure: str,
@@ -358,7 +263,7 @@ def estimate_many(
             grid = grid.join(pl.DataFrame({col: lev}), how="cross")
     else:
         grid = pl.DataFrame()
-    suff = _sufficient_statistics(
+    suff = sufficient_statistics(
         data, by, cluster, [(f"m{j}", [y for _, y in sp[2]]) for j, sp in enumerate(specs)]
     )
     if by:
@@ -374,7 +279,11 @@ def estimate_many(
         notes: list[str] = []
         if any(s == "secondary" for s in statuses):
             notes.append(
-                "Some groups are hidden only so that smaller groups cannot be worked out from the totals."
+                Note(
+                    "complementary_some",
+                    "Some groups are hidden only so that smaller groups cannot be worked out from the "
+                    "totals.",
+                )
             )
         if cluster is not None:
             shown = [
@@ -386,15 +295,25 @@ def estimate_many(
             if single:
                 who = "the responses" if not by else f"{single} group(s)"
                 notes.append(
-                    f"For {who}, every answer comes from one {cluster}, where a standard error clustered by "
-                    f"{cluster} is undefined: the interval treats the responses as independent."
+                    Note(
+                        "one_cluster_groups",
+                        f"For {who}, every answer comes from one {cluster}, where a standard error clustered "
+                        f"by {cluster} is undefined: the interval treats the responses as independent.",
+                        cluster=cluster,
+                        groups=single if by else None,
+                    )
                 )
             if few:
                 who = "the responses come" if not by else f"{few} group(s) come"
                 notes.append(
-                    f"For {who} from only 2 or 3 {cluster}s: clustered intervals use a t distribution on 1 "
-                    "or 2 degrees of freedom and are very wide, and cluster-robust standard errors are "
-                    "unreliable with so few clusters."
+                    Note(
+                        "few_clusters_groups",
+                        f"For {who} from only 2 or 3 {cluster}s: clustered intervals use a t distribution on "
+                        "1 or 2 degrees of freedom and are very wide, and cluster-robust standard errors are "
+                        "unreliable with so few clusters.",
+                        cluster=cluster,
+                        groups=few if by else None,
+                    )
                 )
         rows: list[EstimateRow] = []
         for stat, y in named:
@@ -403,7 +322,7 @@ def estimate_many(
                 if status is not None or n == 0:
                     reason = policy.small_reason if status == "primary" else policy.secondary_reason
                     if n == 0 and status is None:
-                        reason = "no responses"
+                        reason = NO_RESPONSES
                     rows.append(
                         EstimateRow(group, stat, None if status else 0, None, None, None, None, True, reason)
                     )
@@ -463,7 +382,7 @@ def _row(
     n = int(rec[f"n_{m}"])
     sw, sw2 = float(rec[f"sw_{m}"]), float(rec[f"sw2_{m}"])
     n_eff = sw * sw / sw2 if sw2 > 0 else 0.0
-    mean, var, df = _design_variance(rec, m, y)
+    mean, var, df = design_variance(rec, m, y)
     if stat == "mean":
         if df >= 1 and math.isfinite(var):
             half = float(stats.t.ppf(1 - alpha / 2, df)) * math.sqrt(var)

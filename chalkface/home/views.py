@@ -11,7 +11,6 @@ from django.utils import timezone
 from chalkface.accounts.models import Membership, Role
 from chalkface.accounts.permissions import can, roles
 from chalkface.register.models import Deployment, Tool
-from chalkface.register.views import active_on
 from chalkface.workplaces.models import Organisation
 
 
@@ -38,6 +37,6 @@ def home(request: HttpRequest) -> HttpResponse:
         context["counts"] = {
             "tools": Tool.objects.count(),
             "workplaces": Organisation.objects.workplaces().count(),
-            "deployments": Deployment.objects.filter(active_on(timezone.localdate())).count(),
+            "deployments": Deployment.objects.active_on(timezone.localdate()).count(),
         }
     return render(request, "home/home.html", context)

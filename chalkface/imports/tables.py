@@ -96,7 +96,10 @@ def open_table(
 def _stream(source: Path | BinaryIO | bytes, stack: ExitStack) -> BinaryIO:
     if isinstance(source, bytes):
         return io.BytesIO(source)
-    stream: BinaryIO = stack.enter_context(Path(source).open("rb")) if isinstance(source, str | Path) else source
+    if isinstance(source, str | Path):
+        stream: BinaryIO = stack.enter_context(Path(source).open("rb"))  # noqa: SIM115 - closed by the stack
+    else:
+        stream = source
     if isinstance(stream, io.RawIOBase):  # read it in chunks, not byte by byte; leave it open after
         buffered = io.BufferedReader(stream, _CHUNK)
         stack.callback(buffered.detach)

@@ -3,6 +3,7 @@ subscriptions and the alerts they raise. Each function owns its transaction."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from typing import Any
 
@@ -16,7 +17,6 @@ from django.utils.translation import gettext as _
 from chalkface.accounts import audit
 from chalkface.evidence import PrivacyBudget, Slice, release_counts, release_means
 from chalkface.insights.models import Alert, PrivacyLedger, ShownSlice, Subscription
-from chalkface.insights.shown import slice_key
 from chalkface.insights.wording import MEASURES
 from chalkface.register.models import Tool
 from chalkface.voice.models import Campaign
@@ -27,6 +27,11 @@ DP_EPSILON_MEAN = 0.25
 DP_BUDGET = 3.0
 
 # --- What each viewer has been shown ---------------------------------------------------------------------
+
+
+def slice_key(slice_: Slice) -> str:
+    """The key a shown population is stored under: its conditions, in a stable order."""
+    return json.dumps(slice_.to_dict(), sort_keys=True, default=str)[:500]
 
 
 def remember_shown(user: Any, campaign: Campaign | None, slices: Iterable[Slice]) -> None:

@@ -71,7 +71,7 @@ def _statistic(table: EstimateTable) -> str:
 
 def figure_rows(table: EstimateTable, group_label: Any = None) -> list[dict[str, Any]]:
     """The table's rows for the chosen statistic (share agreeing for agreement scales), ready to show."""
-    from chalkface.insights.wording import label_for
+    from chalkface.insights.wording import label_for, plain_reason
 
     statistic = _statistic(table)
     out = []
@@ -88,7 +88,7 @@ def figure_rows(table: EstimateTable, group_label: Any = None) -> list[dict[str,
                 "lower": row.lower,
                 "upper": row.upper,
                 "suppressed": row.suppressed,
-                "reason": row.reason,
+                "reason": plain_reason(row.reason),
                 "estimate_text": value_text(statistic, row.estimate),
                 "lower_text": value_text(statistic, row.lower),
                 "upper_text": value_text(statistic, row.upper),

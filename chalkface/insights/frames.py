@@ -16,7 +16,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from chalkface.insights.wording import AGREEMENT_MEASURES, DONT_KNOW
-from chalkface.register.models import Deployment, Tool, ToolVersion
+from chalkface.register.models import Deployment, Tool, ToolVersion, label_live_on
 from chalkface.voice.access import incident_scopes, narrow, result_scopes, scope_q
 from chalkface.voice.models import Campaign, IncidentReport, Response
 from chalkface.workplaces.models import Organisation
@@ -159,10 +159,9 @@ def exposure_frame(tool_slugs: Iterable[str], until: dt.date | None = None) -> p
     for slug, starts, ends in deployments:
         ordered = sorted(releases[slug])
         for month in _months(starts, min(ends or until, until)):
-            middle = month + dt.timedelta(days=14)
-            live = [label for released, label in ordered if released <= middle]
-            if live:
-                key = (slug, live[-1], month)
+            live = label_live_on(ordered, month + dt.timedelta(days=14))
+            if live is not None:
+                key = (slug, live, month)
                 counts[key] = counts.get(key, 0.0) + 1.0
     return pl.DataFrame(
         [(t, v, m, n) for (t, v, m), n in counts.items()],

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from chalkface.evidence import DisclosurePolicy, protect_partition
+from chalkface.insights.wording import plain_reason
 from chalkface.register.models import Tool
 from chalkface.voice.access import incident_scopes, scope_q, threshold_for
 from chalkface.voice.models import Campaign, IncidentCategory, IncidentReport, Severity
@@ -48,7 +49,7 @@ def _protected_counts(counts: dict[str, int], labels: dict[str, Any], k: int) ->
                 "label": str(labels[code]),
                 "n": None if hidden else n,
                 "suppressed": hidden,
-                "reason": reason,
+                "reason": plain_reason(reason),
             }
         )
     return out

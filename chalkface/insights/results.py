@@ -24,12 +24,13 @@ from chalkface.evidence import (
     VersionComparison,
     compare_versions,
     estimate_many,
+    tool_figures,
 )
-from chalkface.insights.actions import remember_shown
+from chalkface.insights.actions import remember_shown, slice_key
 from chalkface.insights.filters import InvalidFilter, parse_filters
 from chalkface.insights.frames import CLUSTER, load, tool_named
 from chalkface.insights.incidents import IncidentSummary, incident_summary
-from chalkface.insights.shown import check_slice, slice_key
+from chalkface.insights.shown import check_slice
 from chalkface.insights.wording import (
     CONTEXT_GROUPINGS,
     MEASURE_LABELS,
@@ -38,6 +39,7 @@ from chalkface.insights.wording import (
     comparison_sentence,
     english,
     plain_notes,
+    plain_reason,
     table_notes,
 )
 from chalkface.register.models import Deployment, Tool, ToolVersion
@@ -134,18 +136,18 @@ def _published_groups(base: dict[str, Any], tables: list[EstimateTable]) -> list
 def analyse_tool(
     frame: pl.DataFrame, tool: Tool, k: int, *, groupings: Sequence[str] = tuple(CONTEXT_GROUPINGS)
 ) -> tuple[list[EstimateTable], dict[str, list[EstimateTable]], int | None, int | None]:
-    """Headline and breakdowns of one tool's (already visible, already audited) check-ins: pure computation,
-    shared by the tool page, the brief and the benchmark."""
-    policy = DisclosurePolicy(k=k)
-    headline = headline_tables(frame, policy)
-    breakdowns: dict[str, list[EstimateTable]] = {}
-    for by in groupings:
-        if by in frame.columns and frame[by].null_count() < frame.height:
-            breakdowns[by] = headline_tables(frame, policy, (by,))
-    n = frame.height
-    n_published = None if policy.is_small(n) else policy.publish_count(n)
-    n_places = frame["workplace_id"].n_unique() if n_published is not None else None
-    return headline, breakdowns, n_published, n_places
+    """Headline and breakdowns of one tool's (already visible, already audited) check-ins, as
+    :func:`chalkface.evidence.tool_figures` computes them for the tool page, the brief and the benchmark."""
+    figures = tool_figures(
+        frame,
+        tool.slug,
+        measures=MEASURES,
+        groupings=groupings,
+        cluster=CLUSTER,
+        policy=DisclosurePolicy(k=k),
+    )
+    breakdowns = {by: list(tables) for by, tables in figures.breakdowns.items()}
+    return list(figures.headline), breakdowns, figures.n_responses, figures.n_workplaces
 
 
 def tool_results(
@@ -201,7 +203,10 @@ class Comparison(VersionComparison):
     def plain_notes(self) -> list[str]:
         notes = plain_notes(self.notes)
         if self.odds_ratio_reason and not self.suppressed:
-            notes.append(_("The odds ratio cannot be estimated: %(why)s.") % {"why": self.odds_ratio_reason})
+            notes.append(
+                _("The odds ratio cannot be estimated: %(why)s.")
+                % {"why": plain_reason(self.odds_ratio_reason)}
+            )
         return notes
 
     def to_dict(self) -> dict[str, Any]:

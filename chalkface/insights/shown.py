@@ -3,7 +3,6 @@ them, singles nobody out (the query auditor of :mod:`chalkface.evidence`)."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import polars as pl
@@ -11,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from chalkface.errors import ChalkfaceError
 from chalkface.evidence import QueryAuditor, Slice
+from chalkface.insights.actions import remember_shown
 from chalkface.insights.models import ShownSlice
 from chalkface.voice.models import Campaign
 
@@ -21,10 +21,6 @@ class SliceRefused(ChalkfaceError):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
-
-
-def slice_key(slice_: Slice) -> str:
-    return json.dumps(slice_.to_dict(), sort_keys=True, default=str)[:500]
 
 
 def shown_slices(user: Any, campaign: Campaign | None) -> list[Slice]:
@@ -41,6 +37,4 @@ def check_slice(user: Any, campaign: Campaign | None, frame: pl.DataFrame, slice
     decision = auditor.check(slice_, shown_slices(user, campaign))
     if not decision.allowed:
         raise SliceRefused(decision.reason or _("This slice cannot be shown."))
-    from chalkface.insights.actions import remember_shown
-
     remember_shown(user, campaign, [slice_])

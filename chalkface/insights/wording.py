@@ -9,7 +9,6 @@ the same words.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -17,8 +16,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from chalkface import vocab
 from chalkface.evidence import EquityGapResult, EstimateTable, Signal, VersionComparison
+from chalkface.evidence.notes import code_of, format_p
+from chalkface.web import labels
 
 # The measures shown everywhere, in this order: question codes of the core check-in.
 MEASURES: tuple[str, ...] = ("time_saved_hours", "workload", "quality", "wellbeing", "trust", "data_concern")
@@ -65,41 +65,87 @@ def display_n_eff(value: float | None) -> int | None:
     return None if value is None or not math.isfinite(value) else round(value)
 
 
-_FEW_CLUSTERS = re.compile(r"\bonly (\d+)(?: or (\d+))? \w+s\b")
-_ONE_CLUSTER = re.compile(r"\bfrom one \w+")
+def plain_note(note: str) -> str:
+    """One of the evidence layer's notes about a figure's interval (a :class:`~chalkface.evidence.Note`) as
+    a plain sentence for a decision maker, in the viewer's language. A plain string (or a code not known
+    here) is kept as it is, capitalised."""
+    code, params = code_of(note), getattr(note, "params", {})
+    if code == "few_clusters_groups":
+        return _(
+            "Treat as rough: some of these figures rest on check-ins from only 2 or 3 workplaces, too few "
+            "for the 95% interval to be reliable."
+        )
+    if code == "few_clusters":
+        return _(
+            "Treat as rough: these check-ins come from only %(n)s workplaces, too few for the 95%% interval "
+            "to be reliable."
+        ) % {"n": params.get("n")}
+    if code in ("one_cluster", "one_cluster_groups"):
+        return _(
+            "Some figures rest on check-ins from a single workplace: their 95% interval treats colleagues as "
+            "independent of each other, so it describes that workplace only."
+        )
+    if code == "zero_clustered_se":
+        return _(
+            "No interval: each version or group was reported on in its own workplaces, so the difference "
+            "cannot be told apart from the differences between workplaces."
+        )
+    if code == "complementary_some":
+        return _("Some groups are hidden only so that smaller groups cannot be worked out from the totals.")
+    return note[:1].upper() + note[1:]
 
 
 def plain_notes(notes: Iterable[str]) -> list[str]:
-    """The evidence layer's notes about a figure's interval (English, technical) as plain sentences for a
-    decision maker, in the viewer's language, without repeats. A note of a kind not known here is kept
-    as the evidence layer wrote it."""
+    """:func:`plain_note` of each note, without repeats."""
     out: list[str] = []
     for note in notes:
-        if (match := _FEW_CLUSTERS.search(note)) and match[2]:
-            text = _(
-                "Treat as rough: some of these figures rest on check-ins from only %(a)s or %(b)s "
-                "workplaces, too few for the 95%% interval to be reliable."
-            ) % {"a": match[1], "b": match[2]}
-        elif match:
-            text = _(
-                "Treat as rough: these check-ins come from only %(n)s workplaces, too few for the 95%% "
-                "interval to be reliable."
-            ) % {"n": match[1]}
-        elif _ONE_CLUSTER.search(note):
-            text = _(
-                "Some figures rest on check-ins from a single workplace: their 95% interval treats "
-                "colleagues as independent of each other, so it describes that workplace only."
-            )
-        elif "is zero" in note:
-            text = _(
-                "No interval: each version or group was reported on in its own workplaces, so the difference "
-                "cannot be told apart from the differences between workplaces."
-            )
-        else:
-            text = note[:1].upper() + note[1:]
+        text = plain_note(note)
         if text not in out:
             out.append(text)
     return out
+
+
+def plain_reason(reason: str | None) -> str:
+    """Why a figure is hidden (a :class:`~chalkface.evidence.Note` from the evidence layer), in the
+    viewer's language."""
+    if not reason:
+        return ""
+    code, params = code_of(reason), getattr(reason, "params", {})
+    k = params.get("k")
+    if code == "below_k":
+        return _("fewer than %(k)s people answered") % {"k": k}
+    if code == "below_k_version":
+        return _("fewer than %(k)s people answered about one of the versions") % {"k": k}
+    if code == "below_k_incidents":
+        return _("fewer than %(k)s incident reports in all, or none for one of the versions") % {"k": k}
+    if code == "complementary":
+        return _("hidden so that a group of fewer than %(k)s cannot be worked out from the other figures") % {
+            "k": k
+        }
+    if code == "no_responses":
+        return _("nobody answered")
+    if code == "zero_clustered_se":
+        return _(
+            "no interval: each version or group was reported on in its own workplaces, so the difference "
+            "cannot be told apart from the differences between workplaces"
+        )
+    if code == "separated":
+        if params.get("direction") == "higher":
+            return _(
+                "every answer after the change is at least as high as every answer before it, so the odds "
+                "ratio has no finite value"
+            )
+        return _(
+            "every answer after the change is at least as low as every answer before it, so the odds ratio "
+            "has no finite value"
+        )
+    if code == "odds_ratio_failed":
+        return _("the model could not be fitted to these answers")
+    if code == "reference_hidden":
+        return _("the group it is compared with is not shown (%(why)s)") % {
+            "why": plain_reason(params.get("reason"))
+        }
+    return str(reason)
 
 
 def table_notes(tables: Iterable[EstimateTable]) -> list[str]:
@@ -109,12 +155,6 @@ def table_notes(tables: Iterable[EstimateTable]) -> list[str]:
 def english(labels: Mapping[str, Any]) -> dict[str, str]:
     with translation.override("en"):
         return {code: str(label) for code, label in labels.items()}
-
-
-def p_text(p: float | None, letter: str = "p") -> str:
-    if p is None or not math.isfinite(p):
-        return f"{letter} n/a"
-    return f"{letter}<0.001" if p < 0.001 else f"{letter}={p:.3f}"
 
 
 def comparison_sentence(c: VersionComparison) -> str:
@@ -130,18 +170,36 @@ def comparison_sentence(c: VersionComparison) -> str:
             "%(tool)s version %(after)s against version %(before)s, %(measure)s: not shown (%(reason)s)."
         ) % {
             **values,
-            "reason": c.reason,
+            "reason": plain_reason(c.reason),
         }
     assert c.difference is not None and c.lower is not None and c.upper is not None
-    values |= {
-        "size": f"{abs(c.difference):.2f}",
-        "lo": f"{c.lower:+.2f}",
-        "hi": f"{c.upper:+.2f}",
-        "n_before": c.n_before,
-        "n_after": c.n_after,
-        "p": p_text(c.p_value),
+    return difference_sentence(
+        values, c.difference, c.lower, c.upper, c.n_before, c.n_after, format_p(c.p_value)
+    )
+
+
+def difference_sentence(
+    names: dict[str, Any],
+    difference: float,
+    lower: float,
+    upper: float,
+    n_before: int | None,
+    n_after: int | None,
+    significance: str,
+) -> str:
+    """The one sentence for a change in a measure between two versions, used by the version comparison,
+    the overview's signals, alerts and the brief. ``names``: the tool, measure, before and after as the
+    sentence calls them; ``significance``: the p-value, or the p- and q-value, as written."""
+    values = {
+        **names,
+        "size": f"{abs(difference):.2f}",
+        "lo": f"{lower:+.2f}",
+        "hi": f"{upper:+.2f}",
+        "n_before": n_before,
+        "n_after": n_after,
+        "p": significance,
     }
-    if c.difference > 0:
+    if difference > 0:
         text = _(
             "After %(tool)s version %(after)s, %(measure)s was %(size)s higher on average than with version "
             "%(before)s (95%% interval %(lo)s to %(hi)s; n=%(n_before)s before, %(n_after)s after; %(p)s)."
@@ -164,8 +222,8 @@ def signal_sentence(signal: Signal, tests: int) -> str:
         "after": signal.after,
         "n_before": signal.n_before,
         "n_after": signal.n_after,
-        "p": p_text(signal.p_value),
-        "q": p_text(signal.q_value, "q"),
+        "p": format_p(signal.p_value),
+        "q": format_p(signal.q_value, "q"),
         "tests": tests,
     }
     if signal.kind == "rate_ratio":
@@ -179,24 +237,10 @@ def signal_sentence(signal: Signal, tests: int) -> str:
             "lo": f"{signal.lower:.2f}",
             "hi": f"{signal.upper:.2f}",
         }
-    values |= {
-        "size": f"{abs(signal.estimate):.2f}",
-        "lo": f"{signal.lower:+.2f}",
-        "hi": f"{signal.upper:+.2f}",
-    }
-    if signal.estimate > 0:
-        text = _(
-            "After %(tool)s version %(after)s, %(measure)s was %(size)s higher on average than with version "
-            "%(before)s (95%% interval %(lo)s to %(hi)s; n=%(n_before)s before, %(n_after)s after; %(p)s; "
-            "%(q)s among %(tests)s check-in comparisons)."
-        )
-    else:
-        text = _(
-            "After %(tool)s version %(after)s, %(measure)s was %(size)s lower on average than with version "
-            "%(before)s (95%% interval %(lo)s to %(hi)s; n=%(n_before)s before, %(n_after)s after; %(p)s; "
-            "%(q)s among %(tests)s check-in comparisons)."
-        )
-    return text % values
+    significance = _("%(p)s; %(q)s among %(tests)s check-in comparisons") % values
+    return difference_sentence(
+        values, signal.estimate, signal.lower, signal.upper, signal.n_before, signal.n_after, significance
+    )
 
 
 def equity_sentence(gap: EquityGapResult, tool_name: str) -> str:
@@ -220,7 +264,7 @@ def equity_sentence(gap: EquityGapResult, tool_name: str) -> str:
         "lo": f"{scale * trend.lower:+.2f}",
         "hi": f"{scale * trend.upper:+.2f}",
         "n": n,
-        "p": p_text(trend.p_value),
+        "p": format_p(trend.p_value),
     }
     if share and trend.estimate > 0:
         text = _(
@@ -246,12 +290,12 @@ def equity_sentence(gap: EquityGapResult, tool_name: str) -> str:
 
 
 def label_for(column: str, value: Any) -> str:
-    """A readable label for a group value (a role, phase or region code)."""
-    vocabularies = {"role": vocab.STAFF_ROLES, "phase": vocab.PHASES, "region": vocab.REGIONS}
+    """A readable label for a group value (a role, phase or region code), in the viewer's language."""
+    vocabularies = {"role": "staff_roles", "phase": "phases", "region": "regions"}
     if value is None:
         return _("not known")
     if column in vocabularies:
-        return vocab.label(vocabularies[column], str(value))
+        return labels.label(vocabularies[column], str(value))
     if column == "version_label" and value == DONT_KNOW:
         return _("Version not known")
     return str(value)

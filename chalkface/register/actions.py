@@ -1,4 +1,5 @@
-"""State changes to the register. Each function owns its transaction and writes the audit log.
+"""State changes to the register (tools, versions, suppliers, organisations, deployments). Each function
+owns its transaction and writes the audit log.
 
 Views and commands call these; nothing else saves register models.
 """
@@ -9,27 +10,13 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Model
 from django.utils.text import slugify
 
 from chalkface.accounts import audit
 from chalkface.accounts.models import User
 from chalkface.register.models import Deployment, Supplier, Tool, ToolVersion, check_timeline
-from chalkface.workplaces.models import Organisation
-
-
-def _fields(obj: Model, names: list[str]) -> dict[str, Any]:
-    return {name: getattr(obj, name) for name in names}
-
-
-def _apply(obj: Model, values: dict[str, Any]) -> dict[str, Any]:
-    names = list(values)
-    before = _fields(obj, names) if obj.pk is not None else {}
-    for name, value in values.items():
-        setattr(obj, name, value)
-    obj.full_clean()
-    obj.save()
-    return audit.diff(before, _fields(obj, names))
+from chalkface.web.slugs import free_slug
+from chalkface.workplaces.models import Organisation, unique_slug
 
 
 @transaction.atomic
@@ -38,7 +25,7 @@ def save_supplier(actor: User | None, values: dict[str, Any], supplier: Supplier
     supplier = supplier or Supplier()
     if created:
         supplier.slug = _unique_slug(Supplier, str(values["name"]))
-    changes = _apply(supplier, values)
+    changes = audit.save_changes(supplier, values)
     audit.record(
         actor, "supplier.created" if created else "supplier.updated", supplier, supplier.name, changes
     )
@@ -51,7 +38,7 @@ def save_tool(actor: User | None, values: dict[str, Any], tool: Tool | None = No
     tool = tool or Tool()
     if created and not tool.slug:
         tool.slug = _unique_slug(Tool, str(values["name"]))
-    changes = _apply(tool, values)
+    changes = audit.save_changes(tool, values)
     audit.record(actor, "tool.created" if created else "tool.updated", tool, tool.name, changes)
     return tool
 
@@ -61,13 +48,11 @@ RESERVED_SLUGS = frozenset({"new", "edit"})
 
 
 def _unique_slug(model: type[Supplier] | type[Tool], name: str) -> str:
-    base = slugify(name)[:200] or model._meta.model_name or "item"
+    kind = model._meta.model_name or "item"
+    base = slugify(name)[:200] or kind
     if base in RESERVED_SLUGS:
-        base = f"{base}-{model._meta.model_name}"
-    slug, n = base, 2
-    while model.objects.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
+        base = f"{base}-{kind}"
+    return free_slug(base, lambda slug: model.objects.filter(slug=slug).exists(), fallback=kind)
 
 
 @transaction.atomic
@@ -77,7 +62,7 @@ def add_version(actor: User | None, tool: Tool, values: dict[str, Any]) -> ToolV
     Tool.objects.select_for_update().filter(pk=tool.pk).first()
     check_timeline(tool, str(values["label"]), values["release_date"])
     version = ToolVersion(tool=tool)
-    changes = _apply(version, values)
+    changes = audit.save_changes(version, values)
     audit.record(actor, "version.created", version, str(version), changes)
     return version
 
@@ -86,7 +71,7 @@ def add_version(actor: User | None, tool: Tool, values: dict[str, Any]) -> ToolV
 def update_version(actor: User | None, version: ToolVersion, values: dict[str, Any]) -> ToolVersion:
     Tool.objects.select_for_update().filter(pk=version.tool_id).first()
     check_timeline(version.tool, str(values["label"]), values["release_date"], exclude_pk=version.pk)
-    changes = _apply(version, values)
+    changes = audit.save_changes(version, values)
     audit.record(actor, "version.updated", version, str(version), changes)
     return version
 
@@ -98,10 +83,8 @@ def save_organisation(
     created = organisation is None
     organisation = organisation or Organisation()
     if created and not organisation.slug:
-        from chalkface.workplaces.models import unique_slug
-
         organisation.slug = unique_slug(str(values["name"]), values.get("urn"))
-    changes = _apply(organisation, values)
+    changes = audit.save_changes(organisation, values)
     audit.record(
         actor,
         "organisation.created" if created else "organisation.updated",
@@ -118,7 +101,7 @@ def save_deployment(
 ) -> Deployment:
     created = deployment is None
     deployment = deployment or Deployment()
-    changes = _apply(deployment, values)
+    changes = audit.save_changes(deployment, values)
     audit.record(
         actor, "deployment.created" if created else "deployment.updated", deployment, str(deployment), changes
     )
@@ -127,6 +110,6 @@ def save_deployment(
 
 @transaction.atomic
 def end_deployment(actor: User | None, deployment: Deployment, ends_on: dt.date) -> Deployment:
-    changes = _apply(deployment, {"ends_on": ends_on})
+    changes = audit.save_changes(deployment, {"ends_on": ends_on})
     audit.record(actor, "deployment.ended", deployment, str(deployment), changes)
     return deployment

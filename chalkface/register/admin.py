@@ -16,6 +16,7 @@ from django.http import HttpRequest
 from chalkface.register import actions
 from chalkface.register.models import Deployment, Supplier, Tool, ToolVersion, check_timeline
 from chalkface.web import labels
+from chalkface.workplaces.models import Organisation
 
 Save = Callable[[Any, dict[str, Any], Any], Model]
 
@@ -95,10 +96,9 @@ def _save_version(actor: Any, values: dict[str, Any], version: ToolVersion | Non
     return actions.update_version(actor, version, values)
 
 
-class ToolInline(admin.TabularInline):
-    model = Tool
-    fields = ("name", "slug")
-    readonly_fields = ("name", "slug")
+class ReadOnlyInline(admin.TabularInline):
+    """A list of related rows to look at and open, never to add or delete here (their actions do that)."""
+
     extra = 0
     show_change_link = True
 
@@ -107,6 +107,12 @@ class ToolInline(admin.TabularInline):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class ToolInline(ReadOnlyInline):
+    model = Tool
+    fields = ("name", "slug")
+    readonly_fields = fields
 
 
 @admin.register(Supplier)
@@ -118,18 +124,10 @@ class SupplierAdmin(ActionAdmin):
     inlines = (ToolInline,)
 
 
-class ToolVersionInline(admin.TabularInline):
+class ToolVersionInline(ReadOnlyInline):
     model = ToolVersion
     fields = ("label", "release_date", "material_change")
     readonly_fields = fields
-    extra = 0
-    show_change_link = True
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Tool)
@@ -165,3 +163,20 @@ class DeploymentAdmin(ActionAdmin):
     search_fields = ("tool__name", "workplace__name", "workplace__urn")
     autocomplete_fields = ("tool", "workplace")
     date_hierarchy = "starts_on"
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(ActionAdmin):
+    save_action = staticmethod(lambda actor, values, obj: actions.save_organisation(actor, values, obj))
+    list_display = ("name", "kind", "urn", "phase", "region", "deprivation_quintile", "is_open")
+    list_filter = ("kind", "phase", "region", "deprivation_quintile", "urban_rural", "is_open")
+    search_fields = ("name", "slug")
+    autocomplete_fields = ("parent",)
+    readonly_fields = ("deprivation_quintile",)
+    exclude = ("slug",)
+
+    def get_search_results(self, request: HttpRequest, queryset: Any, search_term: str) -> tuple[Any, bool]:
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if search_term.strip().isdigit():
+            results |= queryset.filter(urn=int(search_term))
+        return results, may_have_duplicates

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.text import slugify
@@ -38,6 +41,36 @@ class Supplier(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("register:supplier", args=[self.slug])
+
+
+class ToolVersionQuerySet(models.QuerySet["ToolVersion"]):
+    def live_on(self, day: dt.date) -> ToolVersionQuerySet:
+        """The versions released on or before ``day``, latest first: for one tool, ``.first()`` is the one
+        live that day (a version is live from its release until the next one's)."""
+        return self.filter(release_date__lte=day).order_by("-release_date")
+
+    def label_live_on(self, day: dt.date, tool: str = "tool") -> Subquery:
+        """For annotating: the label of the version live on ``day`` of the tool that ``tool`` names in the
+        outer query (``"pk"`` in a query of tools, ``"tool"`` in one of deployments)."""
+        return Subquery(self.filter(tool=OuterRef(tool)).live_on(day).values("label")[:1])
+
+
+def label_live_on(releases: Sequence[tuple[dt.date, str]], day: dt.date) -> str | None:
+    """The label live on ``day`` among (release date, label) pairs sorted by date: the same rule as
+    :meth:`ToolVersionQuerySet.live_on`, for releases already in memory."""
+    index = bisect.bisect_right([released for released, _label in releases], day)
+    return releases[index - 1][1] if index else None
+
+
+class DeploymentQuerySet(models.QuerySet["Deployment"]):
+    def active_on(self, day: dt.date) -> DeploymentQuerySet:
+        """Deployments in use on ``day``."""
+        return self.filter(active_on(day))
+
+
+def active_on(day: dt.date) -> Q:
+    """The condition "in use on ``day``" on a deployment (for filters across relations)."""
+    return Q(starts_on__lte=day) & (Q(ends_on__isnull=True) | Q(ends_on__gte=day))
 
 
 class Tool(models.Model):
@@ -84,7 +117,7 @@ class Tool(models.Model):
 
     def version_on(self, day: dt.date) -> ToolVersion | None:
         """The version that was live on ``day``: the latest released on or before it."""
-        return self.versions.filter(release_date__lte=day).order_by("-release_date").first()
+        return self.versions.live_on(day).first()
 
 
 class ToolVersion(models.Model):
@@ -105,6 +138,8 @@ class ToolVersion(models.Model):
         default=False,
         help_text=_("The supplier changed how the tool works in a way staff or pupils would notice"),
     )
+
+    objects = ToolVersionQuerySet.as_manager()
 
     class Meta:
         ordering = ("tool", "release_date")
@@ -191,6 +226,8 @@ class Deployment(models.Model):
     staff_roles = models.JSONField(_("staff roles who use it"), default=list, blank=True)
     purpose = models.CharField(_("purpose"), max_length=300, blank=True)
     use = models.CharField(_("use is"), max_length=10, choices=vocab.DEPLOYMENT_USE, default="optional")
+
+    objects = DeploymentQuerySet.as_manager()
 
     class Meta:
         ordering = ("-starts_on",)

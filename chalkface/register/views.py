@@ -1,17 +1,16 @@
 """Pages of the register: suppliers, tools with their version timelines, and deployments.
 
 Every page asks :func:`chalkface.accounts.permissions.can` (through ``require`` or
-``permission_required``), checks input with a form, and changes nothing except through ``chalkface.register.actions``.
+``permission_required``), checks input with a form, and changes nothing except through
+``chalkface.register.actions``.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, TextField, Value
-from django.db.models.functions import Cast, Coalesce
+from django.db.models import Count, OuterRef, Q, TextField
+from django.db.models.functions import Cast
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -30,74 +29,9 @@ from chalkface.register.forms import (
     VersionForm,
 )
 from chalkface.register.models import Deployment, Supplier, Tool, ToolVersion
+from chalkface.register.queries import count_of, timeline, workplaces_using_tool_on
 from chalkface.web.pages import handle_form, paginate, posted
 from chalkface.workplaces.models import Organisation
-
-# A date after every real one, standing for "still live" in comparisons.
-FAR_FUTURE = dt.date(9999, 12, 31)
-
-
-# Queries shared by the register and workplace pages --------------------------------------------------
-
-
-def active_on(day: dt.date) -> Q:
-    """Deployments in use on ``day``."""
-    return Q(starts_on__lte=day) & (Q(ends_on__isnull=True) | Q(ends_on__gte=day))
-
-
-def version_live_on(day: dt.date, tool: str = "tool") -> Subquery:
-    """The label of the version of the tool (``tool`` names it in the outer query) live on ``day``."""
-    return Subquery(
-        ToolVersion.objects.filter(tool=OuterRef(tool), release_date__lte=day)
-        .order_by("-release_date")
-        .values("label")[:1]
-    )
-
-
-def count_of(queryset: QuerySet[Any], group: str, field: str) -> Coalesce:
-    """A correlated ``COUNT(DISTINCT field)`` of ``queryset``, grouped by its outer reference ``group``."""
-    counted = queryset.order_by().values(group).annotate(n=Count(field, distinct=True)).values("n")[:1]
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
-
-
-def workplaces_using_tool_on(day: dt.date) -> Coalesce:
-    """For each tool in the outer query: how many workplaces have it in use on ``day``."""
-    return count_of(Deployment.objects.filter(active_on(day), tool=OuterRef("pk")), "tool", "workplace")
-
-
-@dataclass(frozen=True)
-class TimelineEntry:
-    version: ToolVersion
-    live_until: dt.date | None
-    workplaces: int
-
-
-def timeline(tool: Tool) -> list[TimelineEntry]:
-    """The tool's versions in release order, each with the last day it was live and the number of
-    workplaces that deployed it: those with a deployment whose period overlaps the version's. One query."""
-    next_release = (
-        ToolVersion.objects.filter(tool=OuterRef("tool"), release_date__gt=OuterRef("release_date"))
-        .order_by("release_date")
-        .values("release_date")[:1]
-    )
-    overlapping = Deployment.objects.filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gte=OuterRef("release_date")),
-        tool=OuterRef("tool"),
-        starts_on__lt=Coalesce(OuterRef("next_release"), Value(FAR_FUTURE)),
-    )
-    versions = (
-        tool.versions.annotate(next_release=Subquery(next_release))
-        .annotate(workplaces=count_of(overlapping, "tool", "workplace"))
-        .order_by("release_date")
-    )
-    return [
-        TimelineEntry(
-            version=version,
-            live_until=version.next_release - dt.timedelta(days=1) if version.next_release else None,
-            workplaces=version.workplaces,
-        )
-        for version in versions
-    ]
 
 
 def _codes_include(field: str, code: str) -> tuple[dict[str, Any], Q]:
@@ -131,7 +65,8 @@ def supplier_detail(request: HttpRequest, slug: str) -> HttpResponse:
     supplier = get_object_or_404(Supplier, slug=slug)
     today = timezone.localdate()
     tools = supplier.tools.annotate(
-        current_version=version_live_on(today, "pk"), workplaces_today=workplaces_using_tool_on(today)
+        current_version=ToolVersion.objects.label_live_on(today, "pk"),
+        workplaces_today=workplaces_using_tool_on(today),
     ).order_by("name")
     return render(
         request,
@@ -183,7 +118,7 @@ def tool_list(request: HttpRequest) -> HttpResponse:
         Tool.objects.select_related("supplier")
         .annotate(
             version_count=count_of(ToolVersion.objects.filter(tool=OuterRef("pk")), "tool", "pk"),
-            current_version=version_live_on(today, "pk"),
+            current_version=ToolVersion.objects.label_live_on(today, "pk"),
             workplaces_today=workplaces_using_tool_on(today),
         )
         .order_by("name", "supplier__name")
@@ -227,7 +162,8 @@ def tool_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "today": today,
             "timeline": entries,
             "current": current,
-            "workplaces_today": Deployment.objects.filter(active_on(today), tool=tool)
+            "workplaces_today": Deployment.objects.active_on(today)
+            .filter(tool=tool)
             .values("workplace")
             .distinct()
             .count(),
@@ -315,7 +251,7 @@ def deployment_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     deployments = (
         Deployment.objects.select_related("tool__supplier", "workplace")
-        .annotate(version_today=version_live_on(today))
+        .annotate(version_today=ToolVersion.objects.label_live_on(today))
         .order_by("workplace__name", "tool__name", "-starts_on", "pk")
     )
     filters: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
@@ -328,7 +264,7 @@ def deployment_list(request: HttpRequest) -> HttpResponse:
     if filters.get("tool"):
         deployments = deployments.filter(tool=filters["tool"])
     if filters.get("status") == "active":
-        deployments = deployments.filter(active_on(today))
+        deployments = deployments.active_on(today)
     elif filters.get("status") == "ended":
         deployments = deployments.filter(ends_on__lt=today)
     if filters.get("use"):

@@ -11,12 +11,8 @@ from typing import Any
 import polars as pl
 
 from chalkface.synth import truths
-from chalkface.synth.catalogue import (
-    CONSENSUS_STATEMENTS,
-    DIVISIVE_STATEMENTS,
-    INCIDENT_SPIKE_TOOL,
-    VERSION_DROP_TOOL,
-)
+from chalkface.synth.catalogue import INCIDENT_SPIKE_TOOL, VERSION_DROP_TOOL
+from chalkface.synth.statements import CONSENSUS_STATEMENTS, DIVISIVE_STATEMENTS
 
 
 def _round(value: float | None, digits: int = 3) -> float | None:

@@ -14,8 +14,9 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
-from chalkface.synth.catalogue import ROLES, TOOLS
+from chalkface.synth.catalogue import TOOLS
 from chalkface.synth.timeline import Period, Releases
+from chalkface.synth.vocabulary import ROLES
 from chalkface.synth.workplaces import Workplaces
 
 # How many tools a workplace uses: 2, 3, 4, 5 or 6.

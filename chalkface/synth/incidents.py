@@ -16,10 +16,11 @@ import numpy.typing as npt
 import polars as pl
 
 from chalkface.synth import truths
-from chalkface.synth.catalogue import HARM_TYPES, INCIDENT_CATEGORIES, INCIDENT_SPIKE_TOOL, SEVERITIES, TOOLS
+from chalkface.synth.catalogue import INCIDENT_SPIKE_TOOL, TOOLS
 from chalkface.synth.comments import fill
 from chalkface.synth.deployments import Deployments
 from chalkface.synth.timeline import Period, Releases
+from chalkface.synth.vocabulary import HARM_TYPES, INCIDENT_CATEGORIES, SEVERITIES
 from chalkface.synth.workplaces import Workplaces
 
 _AFFECTED_GROUPS = ("pupils", "staff", "parents")

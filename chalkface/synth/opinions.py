@@ -2,7 +2,7 @@
 
 About five participants for every ten workplaces (at least 200), drawn from workplaces in proportion to their
 staff. Each participant votes on a random ~60% of the statements; their vote follows their group's planted
-chances of agreeing, disagreeing or passing (catalogue.STATEMENTS).
+chances of agreeing, disagreeing or passing (statements.STATEMENTS).
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ import numpy as np
 import polars as pl
 
 from chalkface.synth import truths
-from chalkface.synth.catalogue import ROLE_SHARES, ROLES, STATEMENTS
+from chalkface.synth.statements import STATEMENTS
+from chalkface.synth.vocabulary import ROLE_SHARES, ROLES
 from chalkface.synth.workplaces import Workplaces
 
 PARTICIPANTS_PER_WORKPLACE = 0.5

@@ -29,7 +29,10 @@ import numpy.typing as npt
 import polars as pl
 
 from chalkface.synth import comments, truths
-from chalkface.synth.catalogue import (
+from chalkface.synth.catalogue import TOOLS, VERSION_DROP_TOOL
+from chalkface.synth.deployments import Deployments
+from chalkface.synth.timeline import Period, Releases
+from chalkface.synth.vocabulary import (
     FREQUENCIES,
     ITEM_BASE,
     ITEM_VALENCE,
@@ -38,13 +41,9 @@ from chalkface.synth.catalogue import (
     ROLE_SHARES,
     ROLES,
     STANCES,
-    TOOLS,
     TRAINING,
     USES,
-    VERSION_DROP_TOOL,
 )
-from chalkface.synth.deployments import Deployments
-from chalkface.synth.timeline import Period, Releases
 from chalkface.synth.workplaces import Workplaces
 
 DEFAULT_RATE = 3.8  # check-ins per workplace per month when no total is given

@@ -12,15 +12,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from chalkface.synth.catalogue import (
-    CONSENSUS_STATEMENTS,
-    DIVISIVE_STATEMENTS,
-    INCIDENT_SPIKE_TOOL,
-    STATEMENTS,
-    TOOLS,
-    VERSION_DROP_TOOL,
-    Tool,
-)
+from chalkface.synth.catalogue import INCIDENT_SPIKE_TOOL, TOOLS, VERSION_DROP_TOOL, Tool
+from chalkface.synth.statements import CONSENSUS_STATEMENTS, DIVISIVE_STATEMENTS, STATEMENTS
 
 SCHEMA_VERSION = 1
 
@@ -39,7 +32,7 @@ INCIDENT_SPIKE_MIX = {
     "inaccurate_output": 2.0,
     "academic_integrity": 2.0,
 }
-# 4. Opinion groups: share of participants in group B by role (leaders lean to B), see catalogue.STATEMENTS.
+# 4. Opinion groups: share of participants in group B by role (leaders lean to B), see statements.STATEMENTS.
 GROUP_B_SHARE = {
     "teacher": 0.35,
     "teaching_assistant": 0.3,

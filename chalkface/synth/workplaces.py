@@ -18,6 +18,7 @@ import polars as pl
 
 from chalkface import vocab
 from chalkface.synth import names
+from chalkface.synth.authorities import LOCAL_AUTHORITIES
 
 # Phase codes (from vocab.PHASES) and their shares.
 PHASE_SHARES: dict[str, float] = {
@@ -180,7 +181,7 @@ def generate_workplaces(rng: np.random.Generator, count: int) -> Workplaces:
 
     establishment = _establishment_types(rng, phase, academy, religion)
     local_authority = np.empty(count, dtype=object)
-    for code, authorities in names.LOCAL_AUTHORITIES.items():
+    for code, authorities in LOCAL_AUTHORITIES.items():
         rows = np.flatnonzero(region == code)
         weights = np.array([w for _, w in authorities])
         picks = rng.choice(len(authorities), size=rows.size, p=weights / weights.sum())

@@ -43,9 +43,8 @@ def normalise(typed: str) -> str | None:
 
 
 def _key() -> bytes:
-    dedicated = getattr(settings, "CHALKFACE_CODE_KEY", "") or ""
-    if dedicated:
-        return dedicated.encode()
+    if settings.CHALKFACE_CODE_KEY:
+        return str(settings.CHALKFACE_CODE_KEY).encode()
     return hmac.new(settings.SECRET_KEY.encode(), b"chalkface.voice.access-code.v1", hashlib.sha256).digest()
 
 

@@ -25,7 +25,7 @@ def tools_in_use(
     active = Deployment.objects.filter(tool=OuterRef("pk"), workplace=workplace, starts_on__lte=day).filter(
         Q(ends_on__isnull=True) | Q(ends_on__gte=day)
     )
-    live = ToolVersion.objects.filter(tool=OuterRef("pk"), release_date__lte=day).order_by("-release_date")
+    live = ToolVersion.objects.filter(tool=OuterRef("pk")).live_on(day)
     tools = list(
         campaign.tools.order_by("name").annotate(
             deployed_here=Exists(active),

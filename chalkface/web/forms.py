@@ -7,6 +7,8 @@ from typing import Any
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
+from chalkface.errors import ChalkfaceError
+
 
 class DateInput(forms.DateInput):
     """A native date picker; the value travels as an ISO date whatever the language."""
@@ -24,9 +26,12 @@ class SearchInput(forms.TextInput):
 class ChalkfaceForm(forms.Form):
     """A plain form: it checks what was typed; the action it feeds does the saving and the model checks."""
 
-    def add_action_errors(self, error: ValidationError) -> None:
-        """Show a ``ValidationError`` raised by an action on the fields it names (or at the top)."""
-        if hasattr(error, "error_dict"):
+    def add_action_errors(self, error: ValidationError | ChalkfaceError) -> None:
+        """Show a ``ValidationError`` raised by an action on the fields it names (or at the top), or a
+        refusal (:class:`~chalkface.errors.ChalkfaceError`) at the top."""
+        if isinstance(error, ChalkfaceError):
+            self.add_error(None, str(error))
+        elif hasattr(error, "error_dict"):
             for name, errors in error.error_dict.items():
                 field = name if name in self.fields and name != NON_FIELD_ERRORS else None
                 self.add_error(field, errors)

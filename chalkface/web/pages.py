@@ -13,6 +13,7 @@ from django.db.models import Model
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 
+from chalkface.errors import ChalkfaceError
 from chalkface.web.forms import ChalkfaceForm
 
 M = TypeVar("M", bound=Model)
@@ -26,23 +27,26 @@ def handle_form(
     template: str,
     context: dict[str, Any],
     done: Callable[[M], tuple[str, str]],
+    invalid_status: int = 200,
 ) -> HttpResponse:
     """The one shape of every form page: validate, call the action, confirm and redirect.
 
     ``save`` calls an action with the cleaned data; a ``ValidationError`` it raises is shown on the
-    fields it names. ``done`` gives the confirmation message and the address to go to next. A form that
-    fails keeps what was typed and shows an error summary.
+    fields it names, and a refusal (:class:`~chalkface.errors.ChalkfaceError`) at the top. ``done`` gives
+    the confirmation message and the address to go to next. A form that fails keeps what was typed and
+    shows an error summary, with ``invalid_status``.
     """
     if request.method == "POST" and form.is_valid():
         try:
             saved = save(form.cleaned_data)
-        except ValidationError as error:
+        except (ValidationError, ChalkfaceError) as error:
             form.add_action_errors(error)
         else:
             message, url = done(saved)
             messages.success(request, message)
             return redirect(url)
-    return render(request, template, {"form": form, **context})
+    status = invalid_status if form.errors else 200
+    return render(request, template, {"form": form, **context}, status=status)
 
 
 def paginate(request: HttpRequest, items: Any) -> Page:

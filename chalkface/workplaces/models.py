@@ -11,6 +11,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from chalkface import vocab
+from chalkface.web.slugs import free_slug
 
 
 class OrganisationQuerySet(models.QuerySet["Organisation"]):
@@ -112,10 +113,8 @@ class Organisation(models.Model):
 
 
 def unique_slug(name: str, urn: int | None = None) -> str:
+    """A free slug for an organisation: its name, with its URN when it has one."""
     base = slugify(name)[:180] or "organisation"
     if urn is not None:
         base = f"{base}-{urn}"
-    slug, n = base, 2
-    while Organisation.objects.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
+    return free_slug(base, lambda slug: Organisation.objects.filter(slug=slug).exists(), max_length=220)

@@ -17,7 +17,20 @@ from tests.base import BaseTestCase
 
 PO_FILE = Path(settings.LOCALE_PATHS[0]) / "cy" / "LC_MESSAGES" / "django.po"
 # Source files whose strings this catalogue must translate (paths as makemessages writes them).
-OURS = ("templates/", "core/", "accounts/", "register/", "workplaces/")
+OURS = (
+    "templates/",
+    "accounts/",
+    "register/",
+    "workplaces/",
+    "voice/",
+    "insights/",
+    "imports/",
+    "jobs/",
+    "api/",
+    "home/",
+    "web/",
+    "demo/",
+)
 
 
 def catalogue_entries() -> list[tuple[list[str], str, list[str], bool]]:

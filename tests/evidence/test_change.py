@@ -41,19 +41,20 @@ def sicily() -> pl.DataFrame:
 
 
 def test_it_reproduces_the_sicily_poisson_model() -> None:
-    its = InterruptedTimeSeries("poisson", slope_change=False).fit(
-        sicily(), "aces", "time", "smokban", exposure="stdpop"
-    )
+    its = InterruptedTimeSeries(
+        "aces", "time", "smokban", exposure="stdpop", family="poisson", slope_change=False
+    ).fit(sicily())
     assert its.result_.rate_ratio == pytest.approx((0.894, 0.865, 0.925), abs=TOL)
 
 
 def test_it_reproduces_the_sicily_quasi_poisson_model_with_seasonality() -> None:
-    its = InterruptedTimeSeries("quasi_poisson", slope_change=False, harmonics=2, period=12)
-    result = its.fit(sicily(), "aces", "time", "smokban", exposure="stdpop", season="month").result_
+    options = dict(exposure="stdpop", season="month", family="quasi_poisson", slope_change=False, harmonics=2)
+    its = InterruptedTimeSeries("aces", "time", "smokban", period=12, **options)  # type: ignore[arg-type]
+    result = its.fit(sicily()).result_
     assert result.rate_ratio == pytest.approx((0.885, 0.839, 0.933), abs=TOL)
     assert result.dispersion == pytest.approx(2.26, abs=0.005)
     # the intervention can also be given as the first period after it
-    same = its.fit(sicily(), "aces", "time", 37, exposure="stdpop", season="month").result_
+    same = InterruptedTimeSeries("aces", "time", 37, period=12, **options).fit(sicily()).result_  # type: ignore[arg-type]
     assert same.rate_ratio == pytest.approx(result.rate_ratio)
 
 

@@ -13,7 +13,7 @@ from chalkface.evidence import (
     design_mean,
     estimate,
     protect_table,
-    tool_brief,
+    tool_figures,
 )
 
 
@@ -146,8 +146,8 @@ def test_it_computes_a_tools_brief() -> None:
     frame = checkins().with_columns(
         tool_id=pl.lit("planner"), version_label=pl.lit("2.0"), wellbeing=pl.col("trust")
     )
-    brief = tool_brief(
-        frame, "planner", measures=["time_saved_hours", "wellbeing"], groupings=[(), ("role",), ("phase",)]
+    brief = tool_figures(
+        frame, "planner", measures=["time_saved_hours", "wellbeing"], groupings=["role", "phase"]
     )
     assert len(brief.figures) == 6
     assert brief.get("wellbeing", ["role"]).kind == "agreement"

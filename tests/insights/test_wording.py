@@ -9,6 +9,7 @@ import re
 import polars as pl
 from django.utils import translation
 
+from chalkface.evidence import Note
 from chalkface.insights.brief import brief_for_user
 from chalkface.insights.frames import results_frame
 from chalkface.insights.overview import overview
@@ -94,14 +95,12 @@ class NotesTests(InsightTestCase):
         with translation.override("en"):
             notes = plain_notes(
                 [
-                    "only 2 workplace_ids: cluster-robust standard errors are biased downwards with so "
-                    "few clusters; the t quantile on 1 degree(s) of freedom widens the interval to "
-                    "compensate, but treat it as rough",
-                    "For 2 group(s) from only 2 or 3 workplace_ids: clustered intervals use a t distribution",
-                    "For the responses, every answer comes from one workplace_id, where a standard "
-                    "error clustered by workplace_id is undefined: the interval treats the responses as "
-                    "independent.",
-                    "For 1 group(s), every answer comes from one workplace_id, where ...",
+                    Note("few_clusters", "only 2 workplace_ids: ...", cluster="workplace_id", n=2),
+                    Note("few_clusters_groups", "For 2 group(s) from only 2 or 3 ...", groups=2),
+                    Note("one_cluster_groups", "For the responses, every answer ...", cluster="workplace_id"),
+                    Note(
+                        "one_cluster", "all responses come from one workplace_id ...", cluster="workplace_id"
+                    ),
                 ]
             )
         self.assertEqual(len(notes), 3, notes)
@@ -116,9 +115,13 @@ class NotesTests(InsightTestCase):
         self.assertTrue(any(n.startswith(ONE_WORKPLACE) for n in data["notes"]), data["notes"])
         self.assertTrue(all("plain_notes" in t for t in data["headline"]))
 
-    def test_a_tools_results_carry_notes(self) -> None:
-        data = tool_results(self.olivia, self.tool).to_dict()
-        self.assertIsInstance(data["notes"], list)
+    def test_a_tools_results_carry_plain_notes_for_few_and_single_workplaces(self) -> None:
+        # The fixture's check-ins come from three workplaces, and some breakdown groups from one of them.
+        with translation.override("en"):
+            data = tool_results(self.olivia, self.tool).to_dict()
+        self.assertTrue(any(n.startswith("Treat as rough") for n in data["notes"]), data["notes"])
+        self.assertTrue(any(n.startswith(ONE_WORKPLACE) for n in data["notes"]), data["notes"])
+        self.assertFalse(any("workplace_id" in n for n in data["notes"]), data["notes"])
 
 
 class EffectiveNTests(InsightTestCase):

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from chalkface.accounts.models import AuditEvent
 from chalkface.register.models import Deployment, Supplier, Tool, ToolVersion
-from chalkface.register.views import timeline
+from chalkface.register.queries import timeline
 from chalkface.workplaces.models import Organisation
 from tests.base import BaseTestCase
 

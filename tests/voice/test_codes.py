@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 import datetime as dt
-
-from django.test import override_settings
+import os
+import subprocess
+import sys
 
 from chalkface.voice import actions, codes
 from chalkface.voice.entry import check_code
@@ -29,11 +30,24 @@ class CodeFormatTests(VoiceTestCase):
             self.assertNotIn(codes.normalise(code), " ".join(stored))
             self.assertIn(codes.digest(code), stored)
 
-    @override_settings(CHALKFACE_CODE_KEY="another-key")
-    def test_it_uses_the_dedicated_key_when_set(self) -> None:
-        digest = codes.digest("1234-5678-9ABC")
-        with override_settings(CHALKFACE_CODE_KEY=""):
-            self.assertNotEqual(digest, codes.digest("1234-5678-9ABC"))
+    def test_it_uses_the_dedicated_key_from_the_environment(self) -> None:
+        script = (
+            "import django; django.setup(); from chalkface.voice import codes; "
+            "print(codes.digest('1234-5678-9ABC'))"
+        )
+
+        def digest(**env: str) -> str:
+            clean = {k: v for k, v in os.environ.items() if not k.startswith("CHALKFACE_CODE_KEY")}
+            clean.update(DJANGO_SETTINGS_MODULE="chalkface.test_settings", **env)
+            out = subprocess.run(
+                [sys.executable, "-c", script], env=clean, capture_output=True, text=True, check=True
+            )
+            return out.stdout.strip()
+
+        derived = digest()
+        dedicated = digest(CHALKFACE_CODE_KEY="another-key")
+        self.assertNotEqual(dedicated, derived)
+        self.assertEqual(dedicated, digest(CHALKFACE_CODE_KEY="another-key"))
 
 
 class SingleUseTests(VoiceTestCase):

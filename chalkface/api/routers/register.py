@@ -45,9 +45,9 @@ from chalkface.api.schemas import (
 from chalkface.register import actions
 from chalkface.register.forms import DeploymentForm, SupplierForm, ToolForm, VersionForm
 from chalkface.register.models import Deployment, Supplier, Tool, ToolVersion
-from chalkface.register.views import active_on, timeline, version_live_on
+from chalkface.register.queries import timeline
+from chalkface.register.workplace_forms import OrganisationContextForm
 from chalkface.web.forms import ChalkfaceForm
-from chalkface.workplaces.forms import OrganisationContextForm
 from chalkface.workplaces.models import Organisation
 
 router = Router(tags=["register"], auth=everyone_with_a_role())
@@ -183,7 +183,7 @@ def tools(request: HttpRequest, filters: Query[ToolFilters]) -> Any:
     _can_read(request)
     rows = (
         Tool.objects.select_related("supplier")
-        .annotate(current_version=version_live_on(timezone.localdate(), "pk"))
+        .annotate(current_version=ToolVersion.objects.label_live_on(timezone.localdate(), "pk"))
         .order_by("name", "supplier__name")
     )
     if query := filters.q.strip():
@@ -374,7 +374,7 @@ def deployments(request: HttpRequest, filters: Query[DeploymentFilters]) -> Any:
     if filters.workplace:
         rows = rows.filter(workplace__slug=filters.workplace)
     if filters.active_on:
-        rows = rows.filter(active_on(filters.active_on))
+        rows = rows.active_on(filters.active_on)
     return Mapped(rows, deployment_out)
 
 

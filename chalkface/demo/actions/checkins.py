@@ -1,9 +1,9 @@
 """Bulk-loading synthetic check-ins and incident reports (``chalkface synth`` output) into the voice models.
 
 Run after the register tables are loaded (by :func:`chalkface.demo.actions.load_synth`): workplaces are
-matched by URN, tools by slug (the synth ``tool_id``), versions by label. On PostgreSQL the check-ins go in with
-``COPY`` (a million in well under a minute); on SQLite with batched ``executemany``. Either way the load
-is one transaction, and loading the same data twice is refused.
+matched by URN, tools by slug (the synth ``tool_id``), versions by label. On PostgreSQL the check-ins go
+in with ``COPY`` (a million in well under a minute); on SQLite with batched ``executemany``. Either way the
+load is one transaction, and loading the same data twice is refused.
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ from django.utils.text import slugify
 
 from chalkface import vocab
 from chalkface.register.models import Deployment, Supplier, Tool, ToolVersion
+from chalkface.web.slugs import free_slug
 from chalkface.workplaces.models import Organisation
 
 BATCH = 2000
@@ -146,10 +147,7 @@ def write_register(tables: dict[str, pl.DataFrame]) -> dict[str, int]:
 
 
 def _free_slug(base: str, taken: set[str]) -> str:
-    base = base[:200] or "organisation"
-    slug, n = base, 2
-    while slug in taken:
-        slug, n = f"{base}-{n}", n + 1
+    slug = free_slug(base, taken, fallback="organisation")
     taken.add(slug)
     return slug
 

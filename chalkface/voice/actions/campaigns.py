@@ -103,7 +103,7 @@ def edit_campaign(
 
 
 @transaction.atomic
-def set_shares(actor: User | None, campaign: Campaign, shares: dict[str, list[Organisation]]) -> None:
+def set_shares(actor: User | None, campaign: Campaign, shares: dict[str, list[Organisation]]) -> Campaign:
     """Replace what the owner shares with other organisations."""
     _set_shares(campaign, shares)
     audit.record(
@@ -113,6 +113,7 @@ def set_shares(actor: User | None, campaign: Campaign, shares: dict[str, list[Or
         campaign.name,
         {k: [o.pk for o in v] for k, v in shares.items()},
     )
+    return campaign
 
 
 def _set_shares(campaign: Campaign, shares: dict[str, list[Organisation]]) -> None:

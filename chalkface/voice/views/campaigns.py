@@ -3,9 +3,8 @@ campaign, sharing, access codes and open links."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,6 +18,7 @@ from chalkface.voice import actions, sheets
 from chalkface.voice.errors import VoiceError
 from chalkface.voice.forms import CampaignEditForm, CampaignForm, CodeBatchForm, OpenLinkForm, SharingForm
 from chalkface.voice.models import Campaign, CodeBatch, OpenLink, Share
+from chalkface.web.pages import handle_form, posted
 
 
 def campaign_for(request: AuthenticatedRequest, slug: str) -> Campaign:
@@ -85,30 +85,20 @@ def campaign_edit(request: AuthenticatedRequest, slug: str) -> HttpResponse:
         "workplaces": list(campaign.workplaces.values_list("pk", flat=True)),
         "tools": list(campaign.tools.values_list("pk", flat=True)),
     }
-    form = CampaignEditForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        values = {name: data[name] for name in actions.EDITABLE_CAMPAIGN_FIELDS}
-        try:
-            actions.edit_campaign(
-                request.user,
-                campaign,
-                values,
-                list(data["workplaces"]),
-                list(data["tools"]),
-            )
-        except ValidationError as exc:
-            form.add_action_errors(exc)
-        except VoiceError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("The campaign has been changed."))
-            return redirect(campaign)
-    return render(
+    return handle_form(
         request,
-        "voice/campaign_edit.html",
-        {"campaign": campaign, "form": form},
-        status=400 if form.errors else 200,
+        CampaignEditForm(posted(request), initial=initial),
+        lambda data: actions.edit_campaign(
+            request.user,
+            campaign,
+            {name: data[name] for name in actions.EDITABLE_CAMPAIGN_FIELDS},
+            list(data["workplaces"]),
+            list(data["tools"]),
+        ),
+        template="voice/campaign_edit.html",
+        context={"campaign": campaign},
+        done=lambda saved: (_("The campaign has been changed."), saved.get_absolute_url()),
+        invalid_status=400,
     )
 
 
@@ -118,16 +108,15 @@ def campaign_sharing(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     """Choose which other organisations see the campaign's results, comments and incident reports."""
     campaign = campaign_for(request, slug)
     perms.require_manage(request.user, campaign)
-    form = SharingForm(request.POST or None, campaign=campaign)
-    if request.method == "POST" and form.is_valid():
-        actions.set_shares(request.user, campaign, form.shares())
-        messages.success(request, _("Sharing has been changed."))
-        return redirect(campaign)
-    return render(
+    form = SharingForm(posted(request), campaign=campaign)
+    return handle_form(
         request,
-        "voice/campaign_sharing.html",
-        {"campaign": campaign, "form": form},
-        status=400 if form.errors else 200,
+        form,
+        lambda _data: actions.set_shares(request.user, campaign, form.shares()),
+        template="voice/campaign_sharing.html",
+        context={"campaign": campaign},
+        done=lambda saved: (_("Sharing has been changed."), saved.get_absolute_url()),
+        invalid_status=400,
     )
 
 

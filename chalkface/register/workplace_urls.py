@@ -1,8 +1,10 @@
+"""The workplace pages (namespace ``workplaces``): organisations and their context, part of the register."""
+
 from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from chalkface.workplaces import views
+from chalkface.register import workplace_views as views
 
 app_name = "workplaces"
 urlpatterns: list[URLPattern] = [

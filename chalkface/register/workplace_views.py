@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 
 from chalkface.accounts.permissions import can, permission_required, require
 from chalkface.register import actions
-from chalkface.register.models import Deployment
-from chalkface.register.views import active_on, count_of, version_live_on
+from chalkface.register.models import Deployment, ToolVersion
+from chalkface.register.queries import count_of
+from chalkface.register.workplace_forms import OrganisationContextForm, WorkplaceFilterForm
 from chalkface.web.pages import handle_form, paginate, posted
-from chalkface.workplaces.forms import OrganisationContextForm, WorkplaceFilterForm
 from chalkface.workplaces.models import Organisation
 
 
@@ -25,7 +25,7 @@ def workplace_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     organisations = Organisation.objects.annotate(
         tools_today=count_of(
-            Deployment.objects.filter(active_on(today), workplace=OuterRef("pk")), "workplace", "tool"
+            Deployment.objects.active_on(today).filter(workplace=OuterRef("pk")), "workplace", "tool"
         )
     ).order_by("name", "pk")
     filters: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
@@ -72,7 +72,7 @@ def workplace_detail(request: HttpRequest, slug: str) -> HttpResponse:
     deployments = (
         Deployment.objects.filter(workplace=organisation)
         .select_related("tool__supplier")
-        .annotate(version_today=version_live_on(today))
+        .annotate(version_today=ToolVersion.objects.label_live_on(today))
         .order_by("-starts_on", "tool__name", "pk")
     )
     current = [d for d in deployments if d.is_active_on(today)]

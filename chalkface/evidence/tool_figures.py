@@ -1,0 +1,95 @@
+"""Every figure about one tool, in one call: each measure overall and by each grouping, with disclosure
+control applied. The tool page, the evidence brief and ``bench/evidence.py`` all use it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+
+from chalkface.evidence._frames import jsonable, require_columns
+from chalkface.evidence.disclosure import DisclosurePolicy
+from chalkface.evidence.estimate import EstimateTable, estimate_many
+
+DEFAULT_MEASURES = ("time_saved_hours", "workload", "quality", "wellbeing", "trust", "data_concern")
+DEFAULT_GROUPINGS = ("version_label", "role", "phase", "region", "deprivation_quintile", "it_rating")
+
+
+@dataclass(frozen=True)
+class ToolFigures:
+    """A tool's figures: ``headline`` (one table per measure, everyone) and ``breakdowns`` (by grouping
+    column, one table per measure). ``n_responses`` and ``n_workplaces`` are ``None`` below the threshold."""
+
+    tool: Any
+    k: int
+    n_responses: int | None
+    n_workplaces: int | None
+    headline: tuple[EstimateTable, ...]
+    breakdowns: dict[str, tuple[EstimateTable, ...]] = field(default_factory=dict)
+
+    @property
+    def figures(self) -> tuple[EstimateTable, ...]:
+        """Every table: the headline, then each breakdown."""
+        return self.headline + tuple(t for tables in self.breakdowns.values() for t in tables)
+
+    def get(self, measure: str, by: Sequence[str] = ()) -> EstimateTable:
+        for table in self.figures:
+            if table.measure == measure and table.by == tuple(by):
+                return table
+        raise KeyError((measure, tuple(by)))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "tool": jsonable(self.tool),
+            "k": self.k,
+            "n_responses": self.n_responses,
+            "n_workplaces": self.n_workplaces,
+            "figures": [t.to_dict() for t in self.figures],
+        }
+
+    def summary(self) -> str:
+        count = self.n_responses if self.n_responses is not None else "too few"
+        head = f"Figures for {self.tool}: {count} responses"
+        return "\n\n".join([head] + [t.summary() for t in self.figures])
+
+
+def tool_figures(
+    responses: pl.DataFrame,
+    tool: Any,
+    *,
+    tool_col: str = "tool_id",
+    measures: Sequence[str] = DEFAULT_MEASURES,
+    groupings: Sequence[str] = DEFAULT_GROUPINGS,
+    weight: str | None = None,
+    cluster: str | None = "workplace_id",
+    k: int = 10,
+    policy: DisclosurePolicy | None = None,
+) -> ToolFigures:
+    """Estimates of each measure, overall and by each grouping column, for the responses about ``tool``.
+
+    ``responses`` should already carry the workplace context columns used in ``groupings``. Measures with
+    no answers, and groupings absent from the data or with no values, are left out. Intervals are
+    clustered by ``cluster`` when the column is there (colleagues' answers are alike); a group drawn from
+    one workplace, or from two or three, gets a note saying so.
+    """
+    policy = policy or DisclosurePolicy(k=k)
+    require_columns(responses, [tool_col])
+    sub = responses.filter(pl.col(tool_col) == tool)
+    use_cluster = cluster if cluster in sub.columns else None
+    present = [m for m in measures if m in sub.columns and sub[m].null_count() < sub.height]
+    headline: tuple[EstimateTable, ...] = ()
+    breakdowns: dict[str, tuple[EstimateTable, ...]] = {}
+    if present:
+        options: dict[str, Any] = {"weight": weight, "cluster": use_cluster, "policy": policy}
+        headline = tuple(estimate_many(sub, present, [], **options))
+        for by in groupings:
+            if by in sub.columns and sub[by].null_count() < sub.height:
+                breakdowns[by] = tuple(estimate_many(sub, present, [by], **options))
+    n = sub.height
+    published = None if policy.is_small(n) else policy.publish_count(n)
+    places = None
+    if published is not None and use_cluster is not None:
+        places = int(sub[use_cluster].n_unique())
+    return ToolFigures(tool, policy.k, published, places, headline, breakdowns)
