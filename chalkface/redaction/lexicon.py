@@ -33,6 +33,7 @@ MUTATE = 1 << 15  # a Welsh word after which a name may mutate (i Fethan, gan Dd
 SAINT = 1 << 16  # St, Saint, Sant: the name after it is a saint's, a church's or a school's
 PATRONYMIC = 1 << 17  # ap, ab, ferch, verch: a name on its own with the name after it
 CONTRACTION = 1 << 18  # don't, can't: never a name
+ALLOWED = 1 << 19  # a word of a name the caller allows (an AI tool's): never a name, even after a title
 
 
 def _set(text: str) -> frozenset[str]:
@@ -172,7 +173,7 @@ def _lexical(word: str, lex: Lexicon, allowed: frozenset[str]) -> int:
     plain = plain_key(word)
     key = name_key(word)
     if plain in allowed or key in allowed:
-        return STOP
+        return STOP | ALLOWED
     flags = 0
     if key in lex.first:
         flags |= FIRST
@@ -222,13 +223,15 @@ def classify(word: str, allowed: frozenset[str] = frozenset()) -> int:
     plain = plain_key(word)
     flags = _lexical(word, lex, allowed) | _grammar(plain)
     if not flags & (NAME | ENGLISH | STOP | PLACE):
-        # Plurals of never-names (Tuesdays) and Welsh mutations of them (Gymraeg, ym Mlwyddyn,
-        # yng Nghaerdydd) are never-names too.
+        # Plurals of everyday words (Carers) and never-names (Tuesdays), and Welsh mutations of
+        # never-names (Gymraeg, ym Mlwyddyn, yng Nghaerdydd), are what they come from.
         for form in [plain[:-1]] * plain.endswith("s") + unmutated(plain):
             if form in lex.stop:
                 flags |= STOP
             elif form in lex.places:
                 flags |= PLACE
+        if plain.endswith("s") and plain[:-1] in lex.english:
+            flags |= ENGLISH
     if "-" in word and not flags & (NAME | STOP | PLACE):
         parts = [_lexical(part, lex, allowed) for part in word.split("-") if part]
         # A double-barrelled name is a name if one of its parts is one in its own right

@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 
 from chalkface.redaction.lexicon import (
+    ALLOWED,
     COMMON,
     CONNECT,
     CONTRACTION,
@@ -64,6 +65,8 @@ _AFTER_DOT = re.compile("\\.[ \t\u00a0\u202f]*")
 _BOUNDARY = re.compile("[.!?;:\n\r…•|]")
 _LIST_GAP = re.compile("[ \t\u00a0]*[,&][ \t\u00a0]*")
 _PARTS = re.compile("[-'’‘ʼ]")
+_NUMBER_BEFORE = re.compile(r"\d[ \t]*\Z")
+_POSSESSIVE_GAP = re.compile("(?:['’‘ʼ][sS]?)?[ \t\u00a0]+")
 _SHAPE = 1 << 30  # spelt like a surname (O'Brien, McAllister), set per token
 
 Span = tuple[int, int]
@@ -114,6 +117,7 @@ class _Tokens:
             self.sentence_start[index] = not dotted and _BOUNDARY.search(gap) is not None
             self.listed[index] = _LIST_GAP.fullmatch(gap) is not None
         self.label = [False] * n
+        self.saint = [False] * n
 
     def _title_or_initial(self, i: int) -> bool:
         return bool(self.flags[i] & (TITLE | TITLE_CAP | TITLE_WEAK)) or (
@@ -143,7 +147,7 @@ class _Tokens:
 
     def name_like(self, i: int, after_first: bool = False) -> bool:
         """Could continue a name next to one: a capitalised name, unknown word or initial."""
-        if not 0 <= i < self.n or self.flags[i] & (STOP | CONTRACTION):
+        if not 0 <= i < self.n or self.flags[i] & (STOP | CONTRACTION | SAINT) or self.saint[i]:
             return False
         if self.upper[i] and self.flags[i] & NAME and not self.flags[i] & COMMON:
             return True
@@ -176,8 +180,13 @@ class _Tokens:
         after = (
             i + 1 < self.n and _PLAIN.fullmatch(self.text[self.raw_end[i] : self.start[i + 1]]) is not None
         )
-        for j, linked in ((i - 1, self.plain[i]), (i + 1, after)):
-            if not linked or not 0 <= j < self.n or not self.cap[j] or self.sentence_start[j]:
+        before = i > 0 and _POSSESSIVE_GAP.fullmatch(self.text[self.end[i - 1] : self.start[i]]) is not None
+        for j, linked in ((i - 1, before), (i + 1, after)):
+            if not linked or not 0 <= j < self.n or not self.cap[j]:
+                continue
+            if self.saint[j] or self.flags[j] & SAINT:
+                return True  # "St David's Day"
+            if self.sentence_start[j]:
                 continue
             if self.flags[j] & (STOP | PLACE) or (self.flags[j] & ENGLISH and not self.flags[j] & NAME):
                 return True
@@ -193,6 +202,8 @@ class _Tokens:
             word = self.text[self.start[i] : self.end[i]]
             if flags & (TITLE_CAP | TITLE_WEAK) and not word[0].isupper():
                 continue
+            if _NUMBER_BEFORE.search(self.text, 0, self.start[i]):
+                continue  # "a 200 ms delay"
             j = i + 1
             if word == "MS" and not self.upper[j]:
                 continue  # MS Teams, MS Word
@@ -207,10 +218,10 @@ class _Tokens:
                 if flags & TITLE_WEAK:
                     accepted = self.name_like(j) and not self.flags[j] & PLACE
                 else:
-                    accepted = not self.flags[j] & (FUNCTION | TITLE | TITLE_CAP | CONTRACTION)
+                    accepted = not self.flags[j] & (FUNCTION | TITLE | TITLE_CAP | CONTRACTION | ALLOWED)
             elif self.lower[j] and flags & TITLE:
                 fj = self.flags[j]
-                accepted = not fj & (FUNCTION | SPEECH | STOP | CONTRACTION) and (
+                accepted = not fj & (FUNCTION | SPEECH | STOP | CONTRACTION | ALLOWED) and (
                     bool(fj & NAME) or not fj & ENGLISH
                 )
                 lower_mode = True
@@ -244,20 +255,18 @@ class _Tokens:
             ):
                 self.label[i] = self.label[i + 1] = True
 
-    def saints(self) -> list[bool]:
-        """Tokens straight after St or Saint: St John's, St David's Day."""
-        after = [False] * self.n
+    def saints(self) -> None:
+        """Tokens straight after St or Saint (St John's, St David's Day) are never names."""
         for i in range(1, self.n):
             if self.flags[i - 1] & SAINT and self.plain[i] and self.cap[i - 1]:
-                after[i] = True
-        return after
+                self.saint[i] = True
 
-    def cores(self, saint: list[bool]) -> None:
+    def cores(self) -> None:
         for i in range(self.n):
-            if self.label[i] or saint[i]:
+            if self.label[i] or self.saint[i]:
                 continue
             flags = self.flags[i]
-            if flags & (STOP | CONTRACTION):
+            if flags & (STOP | CONTRACTION) or (flags & SAINT and self.cap[i]):
                 continue
             if self.strong(i):
                 self.label[i] = True
@@ -356,7 +365,11 @@ class _Tokens:
             if h >= 0 and not self.label[h] and self.plain[i] and self.cap[h]:
                 fh = self.flags[h]
                 surname_here = bool(self.flags[i] & SURNAME) or self.unknown(i)
-                if self.flags[i] & (TITLE | TITLE_CAP | TITLE_WEAK) or fh & (STOP | PLACE | CONTRACTION):
+                if self.flags[i] & (TITLE | TITLE_CAP | TITLE_WEAK) or fh & (
+                    STOP | PLACE | CONTRACTION | SAINT
+                ):
+                    continue
+                if self.saint[h]:
                     continue
                 if (
                     fh & (TRIGGER | SPEECH)
@@ -400,9 +413,9 @@ def find_names(
     ``allowed``: words (lower case) never to take as names, such as the names of AI tools.
     """
     tokens = _Tokens(text, taken or [], allowed)
+    tokens.saints()
     tokens.titles()
-    saint = tokens.saints()
-    tokens.cores(saint)
+    tokens.cores()
     for _ in range(4):
         grew = tokens.grow()
         listed = tokens.lists()

@@ -12,8 +12,11 @@ URL = re.compile(
     r"(?:/[^\s<>\"']*)?",
     re.IGNORECASE,
 )
-# UK numbers: 07700 900123, 029 2087 4000, (020) 7946 0958, +44 (0)29 2018 0123, +447700900111.
-PHONE = re.compile(r"(?<![\w+])(?:\+44\s?\(?0?\)?\s?|\(?0)\d{2,4}\)?[\s-]?\d{3,4}[\s-]?\d{3,4}(?!\w)")
+# UK numbers: 07700 900123, 029 2087 4000, (020) 7946 0958, +44 (0)29 2018 0123, +447700900111,
+# 0044 7700 900123.
+PHONE = re.compile(
+    r"(?<![\w+])(?:(?:\+|00)\s?44\s?\(?0?\)?\s?|\(?0)\d{2,4}\)?[\s-]?\d{3,4}[\s-]?\d{3,4}(?!\w)"
+)
 POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?[ \t]*\d[ABD-HJLNP-UW-Z]{2}\b", re.IGNORECASE)
 # "KS3 2nd", "Y8 1st": an ordinal, not the inward half of a postcode.
 _ORDINAL = re.compile(r"\d(?:st|nd|rd|th)\Z")
