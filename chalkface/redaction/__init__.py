@@ -11,7 +11,7 @@ Pure Python, no Django: the name and word lists ship in ``data/`` (see its READM
 from __future__ import annotations
 
 from chalkface.redaction.finder import find, protect
-from chalkface.redaction.lexicon import lexicon
+from chalkface.redaction.lexicon import lexicon as _lexicon
 from chalkface.redaction.spans import KINDS, Span, redact, segments
 from chalkface.redaction.workplace import place_terms
 
@@ -20,9 +20,9 @@ __all__ = ["KINDS", "Span", "find", "first_names", "place_terms", "protect", "re
 
 def first_names() -> frozenset[str]:
     """Lower-case first names known to the redactor (with their accents, as the lists hold them)."""
-    return lexicon().first_names
+    return _lexicon().first_names
 
 
 def surnames() -> frozenset[str]:
     """Surname keys known to the redactor: lower case, without accents or apostrophes."""
-    return lexicon().surnames
+    return _lexicon().surnames

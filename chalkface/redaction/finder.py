@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import bisect
+from functools import lru_cache
+
 from chalkface.redaction.lexicon import name_key, plain_key
 from chalkface.redaction.names import TOKEN, find_names
 from chalkface.redaction.patterns import find_shapes
@@ -9,10 +12,11 @@ from chalkface.redaction.spans import Span, redact
 from chalkface.redaction.workplace import workplace_pattern
 
 
-def _allowed(allow: list[str] | None) -> frozenset[str]:
+@lru_cache(maxsize=256)
+def _allowed_words(allow: tuple[str, ...]) -> frozenset[str]:
     """The words of the allowed names (e.g. the AI tools), as both list keys."""
     words: set[str] = set()
-    for name in allow or []:
+    for name in allow:
         for match in TOKEN.finditer(name):
             words.add(plain_key(match.group()))
             words.add(name_key(match.group()))
@@ -27,13 +31,14 @@ def find(
     ``workplace_names``: the workplace's own name (and its trust's) to catch. ``allow``: names never to
     flag as names (the names of AI tools, such as Claude).
     """
-    taken: list[tuple[int, int]] = []
+    taken: list[tuple[int, int]] = []  # sorted, never overlapping
     spans: list[Span] = []
 
     def add(start: int, end: int, kind: str) -> None:
-        if end <= start or any(start < t_end and t_start < end for t_start, t_end in taken):
+        at = bisect.bisect_left(taken, (start, end))
+        if end <= start or (at > 0 and taken[at - 1][1] > start) or (at < len(taken) and taken[at][0] < end):
             return
-        taken.append((start, end))
+        taken.insert(at, (start, end))
         spans.append(Span(start, end, kind, text[start:end]))
 
     for start, end, kind in find_shapes(text):
@@ -42,7 +47,7 @@ def find(
     if pattern is not None:
         for match in pattern.finditer(text):
             add(match.start(), match.end(), "workplace")
-    for start, end in find_names(text, taken, _allowed(allow)):
+    for start, end in find_names(text, taken, _allowed_words(tuple(allow or ()))):
         add(start, end, "name")
     return sorted(spans, key=lambda s: s.start)
 

@@ -26,6 +26,7 @@ Labelled tokens next to each other form one span, so a full name becomes one "[n
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from chalkface.redaction.lexicon import (
     ALLOWED,
@@ -70,6 +71,25 @@ _POSSESSIVE_GAP = re.compile("(?:['’‘ʼ][sS]?)?[ \t\u00a0]+")
 _SHAPE = 1 << 30  # spelt like a surname (O'Brien, McAllister), set per token
 
 Span = tuple[int, int]
+_Word = tuple[int, int, bool, bool, bool, bool, bool]
+
+
+@lru_cache(maxsize=131072)
+def _word(token: str, allowed: frozenset[str]) -> _Word:
+    """What one token is, kept for the next time it is seen: (length without its possessive, flags,
+    capitalised, all capitals, lower case, possessive, capitals only at the start of its parts)."""
+    word, contraction = split_clitic(token)
+    flags = classify(word, allowed)
+    if contraction:
+        flags = (flags & ~NAME) | CONTRACTION | ENGLISH
+    if name_shape(word):
+        flags |= _SHAPE
+    first = word[0]
+    upper = len(word) > 1 and word.isupper()
+    cap = first.isupper() and (not upper or len(word) == 1)
+    proper = all(part[1:] == part[1:].lower() for part in _PARTS.split(word) if part)
+    possessive = len(word) < len(token) and token[-1:] in "sS"
+    return len(word), flags, cap, upper, first.islower(), possessive, proper
 
 
 class _Tokens:
@@ -89,29 +109,33 @@ class _Tokens:
         self.possessive: list[bool] = []
         self.proper: list[bool] = []  # capital letters only at the start of its parts: Leaton-Gray
         for m in matches:
-            word, contraction = split_clitic(m.group())
-            flags = classify(word, allowed)
-            if contraction:
-                flags = (flags & ~NAME) | CONTRACTION | ENGLISH
-            if name_shape(word):
-                flags |= _SHAPE
-            self.end.append(m.start() + len(word))
+            length, flags, cap, upper, lower, possessive, proper = _word(m.group(), allowed)
+            self.end.append(m.start() + length)
             self.flags.append(flags)
-            first = word[0]
-            self.upper.append(len(word) > 1 and word.isupper())
-            self.cap.append(first.isupper() and not word.isupper() or (len(word) == 1 and first.isupper()))
-            self.lower.append(first.islower())
-            self.proper.append(all(part[1:] == part[1:].lower() for part in _PARTS.split(word) if part))
-            self.possessive.append(len(word) < len(m.group()) and m.group()[-1:] in "sS")
-        for index in range(n):
-            if any(self.start[index] < e and s < self.end[index] for s, e in taken):
-                self.flags[index] = STOP
+            self.cap.append(cap)
+            self.upper.append(upper)
+            self.lower.append(lower)
+            self.possessive.append(possessive)
+            self.proper.append(proper)
+        if taken:
+            # Tokens inside what was already found (an e-mail, a workplace) are never names.
+            spans = sorted(taken)
+            k = 0
+            for index in range(n):
+                while k < len(spans) and spans[k][1] <= self.start[index]:
+                    k += 1
+                if k < len(spans) and spans[k][0] < self.end[index]:
+                    self.flags[index] = STOP
         # plain[i]: token i follows token i-1 with only spaces between (or "Dr. ", "J. ").
         self.plain = [False] * n
         self.sentence_start = [True] * n
         self.listed = [False] * n  # token i follows token i-1 after a comma or ampersand
         for index in range(1, n):
             gap = text[self.end[index - 1] : self.start[index]]
+            if gap == " ":
+                self.plain[index] = True
+                self.sentence_start[index] = False
+                continue
             dotted = self._title_or_initial(index - 1) and _AFTER_DOT.fullmatch(gap) is not None
             self.plain[index] = _PLAIN.fullmatch(gap) is not None or (dotted and gap != ".")
             self.sentence_start[index] = not dotted and _BOUNDARY.search(gap) is not None
@@ -202,7 +226,7 @@ class _Tokens:
             word = self.text[self.start[i] : self.end[i]]
             if flags & (TITLE_CAP | TITLE_WEAK) and not word[0].isupper():
                 continue
-            if _NUMBER_BEFORE.search(self.text, 0, self.start[i]):
+            if _NUMBER_BEFORE.search(self.text, max(0, self.start[i] - 8), self.start[i]):
                 continue  # "a 200 ms delay"
             j = i + 1
             if word == "MS" and not self.upper[j]:
