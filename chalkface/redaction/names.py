@@ -63,6 +63,7 @@ _CHAR = f"(?:{_LETTER}|{_MARK})"
 TOKEN = re.compile(f"{_LETTER}{_CHAR}*(?:[-'’‘ʼ]{_CHAR}+)*")
 _PLAIN = re.compile("[ \t\u00a0\u202f]+")
 _AFTER_DOT = re.compile("\\.[ \t\u00a0\u202f]*")
+_AFTER_TITLE = re.compile("\\.?[ \t\u00a0\u202f]*(?:\r?\n[ \t\u00a0\u202f]*)?")
 _BOUNDARY = re.compile("[.!?;:\n\r…•|]")
 _LIST_GAP = re.compile("[ \t\u00a0]*[,&][ \t\u00a0]*")
 _PARTS = re.compile("[-'’‘ʼ]")
@@ -136,12 +137,21 @@ class _Tokens:
                 self.plain[index] = True
                 self.sentence_start[index] = False
                 continue
-            dotted = self._title_or_initial(index - 1) and _AFTER_DOT.fullmatch(gap) is not None
-            self.plain[index] = _PLAIN.fullmatch(gap) is not None or (dotted and gap != ".")
+            if self.flags[index - 1] & (TITLE | TITLE_CAP | TITLE_WEAK):
+                # A title and its name: "Mrs. Jones", "Mrs.Jones", "Mrs" at the end of a line.
+                dotted = _AFTER_TITLE.fullmatch(gap) is not None
+            else:
+                dotted = self._title_or_initial(index - 1) and _AFTER_DOT.fullmatch(gap) is not None
+            self.plain[index] = (
+                _PLAIN.fullmatch(gap) is not None
+                or (dotted and gap != ".")
+                or (dotted and bool(self.flags[index - 1] & (TITLE | TITLE_CAP | TITLE_WEAK)))
+            )
             self.sentence_start[index] = not dotted and _BOUNDARY.search(gap) is not None
             self.listed[index] = _LIST_GAP.fullmatch(gap) is not None
         self.label = [False] * n
         self.saint = [False] * n
+        self.joined = [False] * n  # token i is one name with token i-1 across a non-space gap (Mr & Mrs)
 
     def _title_or_initial(self, i: int) -> bool:
         return bool(self.flags[i] & (TITLE | TITLE_CAP | TITLE_WEAK)) or (
@@ -267,17 +277,24 @@ class _Tokens:
                     break
                 self.label[k] = True
                 k += 1
-        # "Mr and Mrs Nowak": one couple, one name.
-        for i in range(self.n - 2):
-            if (
-                self.flags[i] & (TITLE | TITLE_CAP)
+        titles = TITLE | TITLE_CAP | TITLE_WEAK
+        for i in range(self.n - 2, -1, -1):
+            if not self.flags[i] & titles or self.label[i]:
+                continue
+            if self.label[i + 1] and self.flags[i + 1] & titles and self.plain[i + 1]:
+                self.label[i] = True  # "Rev. Dr. Thomas Morgan"
+            elif self.label[i + 1] and self.flags[i + 1] & titles and self.listed[i + 1]:
+                self.label[i] = True  # "Mr & Mrs Shah"
+                self.joined[i + 1] = True
+            elif (
+                i + 2 < self.n
                 and self.flags[i + 1] & CONNECT
                 and self.label[i + 2]
-                and self.flags[i + 2] & (TITLE | TITLE_CAP)
+                and self.flags[i + 2] & titles
                 and self.plain[i + 1]
                 and self.plain[i + 2]
             ):
-                self.label[i] = self.label[i + 1] = True
+                self.label[i] = self.label[i + 1] = True  # "Mr and Mrs Nowak": one couple, one name
 
     def saints(self) -> None:
         """Tokens straight after St or Saint (St John's, St David's Day) are never names."""
@@ -418,7 +435,7 @@ class _Tokens:
                 i += 1
                 continue
             j = i
-            while j + 1 < self.n and self.label[j + 1] and self.plain[j + 1]:
+            while j + 1 < self.n and self.label[j + 1] and (self.plain[j + 1] or self.joined[j + 1]):
                 j += 1
             # A span never starts or ends with a title or particle alone ("Sir" said nothing).
             if i == j and self.flags[i] & (TITLE | TITLE_CAP | TITLE_WEAK | PARTICLE):
