@@ -23,6 +23,7 @@ from chalkface.cli.reference import reference_markdown as _reference_markdown
 from chalkface.cli.synth import load, synth
 from chalkface.cli.worker import worker
 from chalkface.evidence.cli import analyze
+from chalkface.redaction.command import redact_command
 
 __all__ = ["cli", "main", "reference_markdown"]
 
@@ -54,7 +55,7 @@ def reference_markdown() -> str:
     return _reference_markdown(cli)
 
 
-for _command in (synth, load, import_, worker, demo, analyze, brief, export, alerts):
+for _command in (synth, load, import_, worker, demo, analyze, brief, export, alerts, redact_command):
     cli.add_command(_command)
 
 

@@ -31,9 +31,9 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from chalkface import redaction
 from chalkface.imports.errors import ImportRefused, RowError
 from chalkface.register.models import Tool
-from chalkface.voice import protect
 from chalkface.voice.forms import field_for
 from chalkface.voice.models import Campaign, QuestionKind, Response, Source, week_of
 from chalkface.voice.offered import version_for
@@ -208,7 +208,7 @@ def check_rows(
                 continue
             if question.kind == QuestionKind.TEXT and not isinstance(workplace, str):
                 names = [workplace.name, *(o.name for o in workplace.ancestors())]
-                cleaned = protect.protect(cleaned, workplace_names=names, allow=allow)
+                cleaned = redaction.protect(cleaned, workplace_names=names, allow=allow)
             answers[code] = cleaned
         if len(report.errors) == errors_before:
             assert isinstance(workplace, Organisation) and isinstance(tool, Tool)

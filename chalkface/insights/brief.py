@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from chalkface import redaction
 from chalkface.evidence import EstimateTable, Slice
 from chalkface.insights.charts import Chart, counts_chart, estimate_chart, figure_rows
 from chalkface.insights.frames import results_frame
@@ -223,8 +224,8 @@ def build_brief(
 
 
 def quotes_for(user: Any, tool: Tool, campaign: Campaign | None, k: int) -> list[str]:
-    """A few comments about the tool (already redacted when they were submitted), only from campaigns whose
-    owner lets the viewer see comments, and only when at least k people commented."""
+    """A few comments about the tool (redacted when they were submitted, and again now), only from
+    campaigns whose owner lets the viewer see comments, and only when at least k people commented."""
     allowed = [
         c.pk
         for c in visible_campaigns(user)
@@ -243,7 +244,8 @@ def quotes_for(user: Any, tool: Tool, campaign: Campaign | None, k: int) -> list
     if len(comments) < k:
         return []
     comments.sort(key=lambda text: hashlib.sha256(text.encode()).hexdigest())
-    return [c[:400] for c in comments[:MAX_QUOTES]]
+    # Redacted again as they are shown: a comment stored before a redaction rule improved is caught now.
+    return [redaction.protect(c)[:400] for c in comments[:MAX_QUOTES]]
 
 
 def brief_for_user(user: Any, tool: Tool, *, campaign: Campaign | None = None) -> BriefDocument:

@@ -1,13 +1,10 @@
 """Identifying text is caught before it is stored, and the redaction is what gets saved.
 
-The cases of ``tests/voice/test_protect.py``, run against ``chalkface.redaction``. The web tests put the
-new package in place of the old module in the views (the one-import switch the callers will make), so
-they show that it drops in: same functions, same spans, same markers.
+The cases of the comment protection it replaced, run against ``chalkface.redaction``: the respondent pages
+and the import use it.
 """
 
 from __future__ import annotations
-
-from unittest import mock
 
 from django.urls import reverse
 
@@ -49,12 +46,6 @@ class FindTests(VoiceTestCase):
 
 
 class WebRedactionTests(VoiceTestCase):
-    def setUp(self) -> None:
-        super().setUp()
-        patcher = mock.patch("chalkface.voice.views.protect", protect)
-        patcher.start()
-        self.addCleanup(patcher.stop)
-
     def test_it_shows_the_spans_and_saves_nothing_until_the_respondent_chooses(self) -> None:
         (code,) = self.codes(1)
         url = reverse("voice:code_checkin", args=[self.campaign.slug])
@@ -109,8 +100,8 @@ class ImportRedactionTests(VoiceTestCase):
 
         from click.testing import CliRunner
 
+        from chalkface.imports.actions import import_responses
         from chalkface.redaction.command import redact_command
-        from chalkface.voice.importing import import_file
         from tests.voice.test_import import HEADER, MAPPING
 
         comments = [
@@ -124,8 +115,7 @@ class ImportRedactionTests(VoiceTestCase):
             for n, comment in enumerate(comments, start=1)
         ]
         data = ("\ufeff" + "\n".join([HEADER, *rows]) + "\n").encode("utf-8")
-        with mock.patch("chalkface.voice.importing.protect", protect):
-            report = import_file(None, self.campaign, data, "forms.csv", MAPPING)
+        report = import_responses(None, self.campaign, data, "forms.csv", MAPPING)
         self.assertTrue(report.ok, report.errors)
         stored = sorted(r.answers["comment"] for r in Response.objects.all())
         self.assertEqual(

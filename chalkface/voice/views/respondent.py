@@ -22,8 +22,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from chalkface import redaction
 from chalkface.register.models import Tool
-from chalkface.voice import actions, caches, protect, ratelimit
+from chalkface.voice import actions, caches, ratelimit
 from chalkface.voice.entry import Access, check_code, find_code
 from chalkface.voice.errors import CampaignClosed, CodeRejected
 from chalkface.voice.forms import CheckinForm, CodeForm, IncidentForm
@@ -164,15 +165,15 @@ def check_free_text(
     findings: dict[str, Any] = {}
     redacting = request.POST.get("protect") == "redact"
     for field, text in texts.items():
-        spans = protect.find(text, workplace_names=names, allow=allow)
+        spans = redaction.find(text, workplace_names=names, allow=allow)
         if not spans:
             continue
         if redacting:
-            form.cleaned_data[field] = protect.redact(text, spans)
+            form.cleaned_data[field] = redaction.redact(text, spans)
         else:
             findings[field] = {
-                "segments": protect.segments(text, spans),
-                "redacted": protect.redact(text, spans),
+                "segments": redaction.segments(text, spans),
+                "redacted": redaction.redact(text, spans),
                 "kinds": sorted({s.kind for s in spans}),
             }
     return findings

@@ -1,4 +1,7 @@
-"""Finding what could identify a person in free text, before it is stored.
+"""The baseline for bench/redaction.py: the first-name comment protection Chalkface used before
+:mod:`chalkface.redaction` (kept only to measure against; nothing in the product uses it).
+
+Finding what could identify a person in free text, before it is stored.
 
 :func:`find` returns the spans that look like names, email addresses, phone numbers, UK postcodes, web
 addresses, the workplace's own name, or pupil-identifier-like numbers. The respondent sees them
@@ -99,7 +102,8 @@ def first_names() -> frozenset[str]:
         for line in package.joinpath(filename).read_text(encoding="utf-8").splitlines():
             if line.strip():
                 found.add(line.split()[0].lower())
-    supplement = Path(__file__).with_name("data") / "first_names_uk.txt"
+    root = Path(__file__).resolve().parent.parent
+    supplement = root / "chalkface" / "redaction" / "data" / "first_names_uk.txt"
     for line in supplement.read_text(encoding="utf-8").splitlines():
         line = line.strip().lower()
         if line and not line.startswith("#"):
