@@ -120,7 +120,11 @@ def _database() -> dict[str, object]:
     if engine.endswith("sqlite3"):
         # WAL lets readers carry on while one writer writes; IMMEDIATE avoids upgrade deadlocks.
         config["OPTIONS"] = {
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+            # secure_delete: deleted rows (mixed submissions) are overwritten, not left in free pages.
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
+                "PRAGMA secure_delete=ON;"
+            ),
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
         }
@@ -214,6 +218,10 @@ else:
 # Rate limits for anonymous answering (no address is ever stored, so limits are per link and global).
 CHALKFACE_OPEN_LINKS_PER_MINUTE = env_int("CHALKFACE_OPEN_LINKS_PER_MINUTE", 600, minimum=1)
 CHALKFACE_FAILED_CODES_PER_HOUR = env_int("CHALKFACE_FAILED_CODES_PER_HOUR", 300, minimum=1)
+
+# Submissions join the results in shuffled batches of at least this many per campaign and week (never
+# below 5); a week's stragglers join when the week is over. See docs/privacy.md.
+CHALKFACE_MIX_BATCH = env_int("CHALKFACE_MIX_BATCH", 10, minimum=5)
 
 # Background work (imports, ...) runs on the task worker, `chalkface worker`, taking tasks from the database.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.database.DatabaseBackend"}}

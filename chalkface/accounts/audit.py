@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db import models
+from django.utils import timezone
 
 from chalkface.accounts.models import AuditEvent, User
+
+# What respondents said: events about these keep only their week.
+RESPONDENT_SIDE = frozenset({"voice.incidentreport", "voice.response"})
 
 
 def record(
@@ -17,15 +22,25 @@ def record(
     changes: dict[str, Any] | None = None,
     *,
     object_type: str = "",
+    week_only: bool = False,
 ) -> AuditEvent:
     """Append one event: who did what to which object, with the fields that changed.
 
     ``obj`` may be None for an action on many objects at once (an import); then ``object_type`` names them.
+    Events about what respondents said (check-ins, incident reports), and any with ``week_only``, keep only
+    the Monday of the week they happened in: a finer time next to a report could help tell who made it.
     """
+    kind = obj._meta.label_lower if obj is not None else object_type
+    at = timezone.now()
+    if week_only or kind in RESPONDENT_SIDE:
+        day = timezone.localdate(at)
+        monday = day - dt.timedelta(days=day.weekday())
+        at = timezone.make_aware(dt.datetime.combine(monday, dt.time()))
     return AuditEvent.objects.create(
+        at=at,
         actor=actor if actor is not None and actor.is_authenticated else None,
         action=action,
-        object_type=obj._meta.label_lower if obj is not None else object_type,
+        object_type=kind,
         object_id=str(obj.pk) if obj is not None else "",
         summary=summary[:300],
         changes=_jsonable(changes or {}),

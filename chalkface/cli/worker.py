@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 import click
 
 from chalkface.cli.base import setup_django
@@ -17,11 +20,40 @@ from chalkface.cli.base import setup_django
     help="Seconds between looks.",
 )
 def worker(batch: bool, interval: float) -> None:
-    """Run the task worker: background work such as imports from the web (django-tasks' db_worker)."""
+    """Run the task worker: background work such as imports from the web (django-tasks' db_worker), and
+    every minute the sweep that moves waiting submissions into the results."""
     setup_django()
     from django.core.management import call_command
 
     args = ["--interval", str(interval), "--no-reload"]
     if batch:
+        _sweep()
         args.append("--batch")
+    else:
+        threading.Thread(target=_sweep_forever, name="chalkface-sweep", daemon=True).start()
     call_command("db_worker", *args)
+
+
+SWEEP_SECONDS = 60.0
+
+
+def _sweep() -> None:
+    from django.db import connection
+
+    from chalkface.voice.actions import sweep
+
+    try:
+        sweep()
+    finally:
+        connection.close()
+
+
+def _sweep_forever() -> None:
+    import logging
+
+    while True:
+        try:
+            _sweep()
+        except Exception:  # a failed sweep is tried again next time; the worker carries on
+            logging.getLogger("chalkface.worker").exception("The sweep of waiting submissions failed")
+        time.sleep(SWEEP_SECONDS)

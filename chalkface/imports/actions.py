@@ -4,6 +4,7 @@ in one transaction (with an audit entry), or nothing."""
 from __future__ import annotations
 
 import hashlib
+import random
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -147,6 +148,8 @@ def import_responses(
             ResponseImport.objects.create(
                 campaign=campaign, sha256=sha256, filename=filename[:255], rows=len(pending)
             )
+            # In an order unrelated to the file's (a form export lists answers in the order they came).
+            random.SystemRandom().shuffle(pending)
             Response.objects.bulk_create(pending, batch_size=2000)
             audit.record(
                 actor,

@@ -213,19 +213,19 @@ def check_rows(
         if len(report.errors) == errors_before:
             assert isinstance(workplace, Organisation) and isinstance(tool, Tool)
             version = version_for(tool, workplace, day)
-            pending.append(
-                Response(
-                    campaign=campaign,
-                    question_set_version_id=campaign.question_set_version_id,
-                    workplace=workplace,
-                    tool=tool,
-                    tool_version=version,
-                    week=week_of(day),
-                    role=str(answers.get("role") or ""),
-                    answers=answers,
-                    source=Source.IMPORT,
-                )
+            response = Response(
+                campaign=campaign,
+                question_set_version_id=campaign.question_set_version_id,
+                workplace=workplace,
+                tool=tool,
+                tool_version=version,
+                week=week_of(day),
+                role=str(answers.get("role") or ""),
+                answers=answers,
+                source=Source.IMPORT,
             )
+            response.set_measures()
+            pending.append(response)
         if progress is not None and (count % 200 == 0 or count == len(rows)):
             progress(count, len(rows))
 

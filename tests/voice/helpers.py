@@ -49,7 +49,17 @@ def make_campaign(owner: Any, workplaces: list[Any], tools: list[Any], **values:
     return actions.create_campaign(None, defaults, workplaces, tools)
 
 
+def mix_all() -> int:
+    """Move every waiting submission into the results now, as the sweep does once a batch is due."""
+    from chalkface.voice.actions import mix_due
+
+    return mix_due(batch=1)
+
+
 class VoiceTestCase(BaseTestCase):
+    def mix(self) -> int:
+        return mix_all()
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()

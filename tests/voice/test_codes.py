@@ -9,7 +9,7 @@ from chalkface.voice import actions, codes
 from chalkface.voice.entry import check_code
 from chalkface.voice.errors import CodeRejected
 from chalkface.voice.models import AccessCode, Response
-from tests.voice.helpers import VoiceTestCase
+from tests.voice.helpers import VoiceTestCase, mix_all
 
 
 class CodeFormatTests(VoiceTestCase):
@@ -59,6 +59,7 @@ class SingleUseTests(VoiceTestCase):
             check_code(self.campaign, code)
         with self.assertRaises(CodeRejected):
             actions.submit_checkin(entry, tool=self.tool, answers={"workload": 3})
+        mix_all()
         self.assertEqual(Response.objects.count(), 1)
 
     def test_it_refuses_revoked_and_expired_codes(self) -> None:

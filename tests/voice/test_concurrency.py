@@ -14,7 +14,7 @@ from chalkface.voice.entry import Access
 from chalkface.voice.errors import CodeRejected
 from chalkface.voice.models import Response
 from chalkface.workplaces.models import Organisation
-from tests.voice.helpers import make_campaign
+from tests.voice.helpers import make_campaign, mix_all
 
 ATTEMPTS = 50
 
@@ -66,5 +66,6 @@ class ConcurrentCodeTests(TransactionTestCase):
         self.assertEqual(len(outcomes), ATTEMPTS)
         self.assertEqual(outcomes.count("saved"), 1, outcomes)
         self.assertEqual(outcomes.count("rejected"), ATTEMPTS - 1, outcomes)
+        mix_all()
         self.assertEqual(Response.objects.filter(campaign=campaign).count(), 1)
         self.assertIn(connection.vendor, {"postgresql", "sqlite"})

@@ -11,7 +11,7 @@ from chalkface.accounts.models import AuditEvent
 from chalkface.voice import actions
 from chalkface.voice.entry import Access
 from chalkface.voice.models import AccessCode, Campaign, IncidentReport, QuestionSet, Share
-from tests.voice.helpers import INCIDENT_ANSWERS, VoiceTestCase
+from tests.voice.helpers import INCIDENT_ANSWERS, VoiceTestCase, mix_all
 
 
 class CampaignPageTests(VoiceTestCase):
@@ -129,7 +129,9 @@ class IncidentTriageTests(VoiceTestCase):
             "affected": ["pupils"],
             "month": timezone.localdate().replace(day=1),
         }
-        return actions.submit_incident(entry, values=values)
+        actions.submit_incident(entry, values=values)
+        mix_all()
+        return IncidentReport.objects.get()
 
     def test_it_moves_a_report_through_its_statuses_with_an_audit_trail(self) -> None:
         incident = self.report()
@@ -173,6 +175,7 @@ class IncidentTriageTests(VoiceTestCase):
             url, {**INCIDENT_ANSWERS, "workplace": self.oakfield.pk, "month": f"{timezone.localdate():%Y-%m}"}
         )
         self.assertRedirects(response, reverse("voice:incidents", args=[self.campaign.slug]))
+        mix_all()
         incident = IncidentReport.objects.get()
         self.assertEqual(incident.source, "rep")
         self.assertTrue(

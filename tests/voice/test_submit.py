@@ -11,7 +11,7 @@ from django.utils import timezone
 from chalkface.accounts.models import AuditEvent
 from chalkface.voice import codes
 from chalkface.voice.models import IncidentReport, Response
-from tests.voice.helpers import CHECKIN_ANSWERS, INCIDENT_ANSWERS, VoiceTestCase
+from tests.voice.helpers import CHECKIN_ANSWERS, INCIDENT_ANSWERS, VoiceTestCase, mix_all
 
 IP = "203.0.113.77"
 AGENT = "PrivacyProbe/9.9 (Chalkface test)"
@@ -35,6 +35,7 @@ class CheckinTests(VoiceTestCase):
         url = reverse("voice:code_checkin", args=[self.campaign.slug])
         response = self.post(url, {**CHECKIN_ANSWERS, "code": code})
         self.assertRedirects(response, f"{reverse('voice:thanks')}?lang=en-gb&kind=checkin")
+        mix_all()
         saved = Response.objects.get()
         self.assertEqual(saved.workplace, self.oakfield)
         self.assertEqual(saved.tool_version, self.v2)
@@ -44,12 +45,14 @@ class CheckinTests(VoiceTestCase):
         self.assertEqual(saved.week.weekday(), 0)
         again = self.post(url, {**CHECKIN_ANSWERS, "code": code})
         self.assertEqual(again.status_code, 409)
+        mix_all()
         self.assertEqual(Response.objects.count(), 1)
 
     def test_it_records_dont_know_for_the_version_when_asked(self) -> None:
         (code,) = self.codes(1)
         url = reverse("voice:code_checkin", args=[self.campaign.slug])
         self.post(url, {**CHECKIN_ANSWERS, "code": code, "version_unknown": "on"})
+        mix_all()
         self.assertIsNone(Response.objects.get().tool_version)
 
     def test_it_keeps_what_was_typed_when_a_submission_fails(self) -> None:
@@ -60,6 +63,7 @@ class CheckinTests(VoiceTestCase):
         self.assertContains(response, "There is a problem", status_code=400)
         self.assertContains(response, "the quizzes need checking", status_code=400)
         self.assertContains(response, 'id="id_quality_3" checked', status_code=400)
+        mix_all()
         self.assertEqual(Response.objects.count(), 0)
 
     def test_it_saves_an_incident_report_with_a_code(self) -> None:
@@ -73,6 +77,7 @@ class CheckinTests(VoiceTestCase):
             url, {**INCIDENT_ANSWERS, "month": f"{timezone.localdate():%Y-%m}", "code": code}
         )
         self.assertEqual(response.status_code, 302)
+        mix_all()
         report = IncidentReport.objects.get()
         self.assertEqual(report.category, "inaccurate_output")
         self.assertEqual(report.month.day, 1)
@@ -115,7 +120,9 @@ class CheckinTests(VoiceTestCase):
             root.removeHandler(handler)
             root.setLevel(old_level)
 
+        mix_all()
         self.assertEqual(Response.objects.count(), 3)
+        mix_all()
         self.assertEqual(IncidentReport.objects.count(), 3)
         self.assertEqual(AuditEvent.objects.count(), audit_before)
 
@@ -155,6 +162,7 @@ class OpenLinkTests(VoiceTestCase):
         url = reverse("voice:open_checkin", args=[link.token])
         self.assertContains(self.client.get(url), "You are answering through an open link.")
         self.client.post(url, CHECKIN_ANSWERS)
+        mix_all()
         saved = Response.objects.get()
         self.assertTrue(saved.lower_trust)
         self.assertEqual(saved.source, "open_link")
@@ -176,6 +184,7 @@ class OpenLinkTests(VoiceTestCase):
         self.assertEqual(refused["Retry-After"], "3600")
         self.assertContains(refused, "Please wait a moment", status_code=429)
         self.assertContains(refused, "the quizzes need checking", status_code=429)
+        mix_all()
         self.assertEqual(Response.objects.count(), 2)
 
     def test_it_limits_all_open_links_together(self) -> None:

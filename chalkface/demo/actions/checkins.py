@@ -25,6 +25,8 @@ from chalkface.demo.files import LoadError, read_synth_table
 from chalkface.register.models import Tool, ToolVersion
 from chalkface.voice import core_checkin
 from chalkface.voice.models import (
+    MEASURE_COLUMNS,
+    RECORD_KEY_RANGE,
     Campaign,
     CampaignShare,
     IncidentReport,
@@ -63,6 +65,8 @@ _COLUMNS = (
     "answers",
     "source",
     "lower_trust",
+    *MEASURE_COLUMNS,
+    "record_key",
 )
 
 
@@ -145,7 +149,26 @@ def response_frame(responses: pl.DataFrame, workplaces: pl.DataFrame, version_id
         answers.alias("answers"),
         pl.lit(Source.SYNTHETIC).alias("source"),
         pl.lit(False).alias("lower_trust"),
+        *(_typed(frame, code) for code in MEASURE_COLUMNS),
+        _record_keys(frame.height),
     )
+
+
+def _typed(frame: pl.DataFrame, code: str) -> pl.Expr:
+    """A core measure as its typed column (see :func:`chalkface.voice.models.typed_measures`)."""
+    if code not in frame.columns:
+        dtype = pl.Float64 if code == "time_saved_hours" else pl.Int64
+        return pl.lit(None, dtype=dtype).alias(code)
+    if code == "time_saved_hours":
+        return pl.col(code).cast(pl.Float64).alias(code)
+    value = pl.col(code).cast(pl.Float64).round(0)
+    return pl.when(value.is_between(1, 5)).then(value).otherwise(None).cast(pl.Int64).alias(code)
+
+
+def _record_keys(n: int) -> pl.Series:
+    """n random record keys (see :func:`chalkface.voice.models.new_record_key`)."""
+    raw = np.frombuffer(os.urandom(4 * n), dtype=np.uint32) % RECORD_KEY_RANGE
+    return pl.Series("record_key", raw.astype(np.int64))
 
 
 def _chunks(frame: pl.DataFrame) -> Iterator[pl.DataFrame]:

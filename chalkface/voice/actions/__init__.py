@@ -23,6 +23,7 @@ from chalkface.voice.actions.incidents import (
     report_incident_for_someone,
     set_incident_status,
 )
+from chalkface.voice.actions.mixing import mix, mix_due, sweep
 from chalkface.voice.actions.questions import edit_question_set
 from chalkface.voice.actions.submissions import submit_checkin, submit_incident
 
@@ -36,10 +37,13 @@ __all__ = [
     "edit_campaign",
     "edit_question_set",
     "generate_codes",
+    "mix",
+    "mix_due",
     "report_incident_for_someone",
     "revoke_batch",
     "set_incident_status",
     "set_shares",
     "submit_checkin",
     "submit_incident",
+    "sweep",
 ]

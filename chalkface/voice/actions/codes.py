@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
 import secrets
 
 from django.db import transaction
@@ -45,9 +46,12 @@ def generate_codes(
     taken = set(AccessCode.objects.filter(code_hash__in=hashes).values_list("code_hash", flat=True))
     if taken:  # 60 random bits: a clash is astronomically unlikely, but never reuse one.
         raise VoiceError("Please try again: a generated code clashed with an existing one.")
+    # Stored in an order unrelated to the printed sheet, so that no row id says "slip 7 of this batch".
+    stored = sorted(hashes)
+    random.SystemRandom().shuffle(stored)
     AccessCode.objects.bulk_create(
         AccessCode(batch=batch, campaign=campaign, workplace=workplace, code_hash=h, expires_at=expires_at)
-        for h in (codes.digest(c) for c in plain)
+        for h in stored
     )
     audit.record(
         actor,

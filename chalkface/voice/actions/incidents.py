@@ -11,7 +11,7 @@ from chalkface.accounts.models import User
 from chalkface.voice.actions.submissions import submit_incident
 from chalkface.voice.entry import Access
 from chalkface.voice.errors import VoiceError
-from chalkface.voice.models import Campaign, IncidentReport, IncidentStatus, Source
+from chalkface.voice.models import Campaign, IncidentReport, IncidentStatus, PendingSubmission, Source
 from chalkface.workplaces.models import Organisation
 
 
@@ -22,14 +22,13 @@ def report_incident_for_someone(
     workplace: Organisation,
     values: dict[str, Any],
     version_known: bool = True,
-) -> IncidentReport:
+) -> PendingSubmission:
     """A rep enters a report on a colleague's behalf. The rep is logged; the colleague is never recorded."""
     if not campaign.workplaces.filter(pk=workplace.pk).exists():
         raise VoiceError(f"{workplace} is not one of this campaign's workplaces.")
     access = Access(campaign=campaign, workplace=workplace, source=Source.REP)
-    incident = submit_incident(access, values=values, version_known=version_known)
-    audit.record(actor, "incident.entered_by_rep", incident, f"Incident entered for {workplace}")
-    return incident
+    # The rep is logged when the report joins the results (see actions.mixing), with its week only.
+    return submit_incident(access, values=values, version_known=version_known, entered_by=actor.pk)
 
 
 _NEXT_STATUS: dict[str, set[str]] = {

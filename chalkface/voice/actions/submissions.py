@@ -1,5 +1,12 @@
 """Anonymous submissions: a check-in or an incident report, using up the access code that let it in.
 
+A submission is kept as a :class:`~chalkface.voice.models.PendingSubmission` in the same statement (or
+transaction) that uses up the code: once the respondent sees "thank you", it is stored and survives a crash.
+The pending row is moved into the results later, with others, in a shuffled batch
+(:mod:`chalkface.voice.actions.mixing`): only then does a :class:`Response` or :class:`IncidentReport`
+exist, in a transaction of its own, so no system column (PostgreSQL's ``xmin``, SQLite's rowid) or row order
+ties it to the code or to the moment it came.
+
 Never audit-logged: nothing that could link a person to what they said is ever logged, and using an
 access code is not logged either (it would give the moment each code was used).
 """
@@ -10,7 +17,6 @@ import datetime as dt
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models.signals import post_save, pre_save
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -19,7 +25,16 @@ from chalkface.register.models import Tool, ToolVersion
 from chalkface.voice import codes
 from chalkface.voice.entry import Access
 from chalkface.voice.errors import CampaignClosed, CodeRejected
-from chalkface.voice.models import AccessCode, Campaign, IncidentReport, Response, Source, week_of
+from chalkface.voice.models import (
+    AccessCode,
+    Campaign,
+    IncidentReport,
+    PendingKind,
+    PendingSubmission,
+    Response,
+    Source,
+    week_of,
+)
 from chalkface.voice.offered import version_for
 
 
@@ -79,6 +94,9 @@ def _open(campaign: Campaign, day: dt.date) -> None:
 
 
 _UNKNOWN: Any = object()
+# Checked before a submission is kept: every field but the key and the relations, which the caller found
+# (checking them would cost a query each on the busiest path).
+_NOT_CHECKED = ["id", "campaign", "question_set_version", "workplace", "tool", "tool_version"]
 
 
 def submit_checkin(
@@ -89,8 +107,8 @@ def submit_checkin(
     version_known: bool = True,
     day: dt.date | None = None,
     live_version: ToolVersion | None = _UNKNOWN,
-) -> Response:
-    """Save one anonymous check-in, using up the access code in the same transaction.
+) -> PendingSubmission:
+    """Keep one anonymous check-in, using up the access code in the same statement or transaction.
 
     ``answers`` are clean values keyed by question code; free text must already be protected.
     ``live_version`` is :func:`version_for` of the tool on ``day``, when the caller has already worked it out.
@@ -103,61 +121,100 @@ def submit_checkin(
         version = version_for(tool, access.workplace, day)
     else:
         version = live_version
-    response = Response(
-        campaign=access.campaign,
-        question_set_version_id=access.campaign.question_set_version_id,
-        workplace=access.workplace,
-        tool=tool,
-        tool_version=version,
-        week=week_of(day),
-        role=str(answers.get("role") or ""),
-        answers=answers,
-        source=access.source,
-        lower_trust=access.lower_trust,
-    )
+    payload = {
+        "question_set_version_id": access.campaign.question_set_version_id,
+        "workplace_id": access.workplace.pk,
+        "tool_id": tool.pk,
+        "tool_version_id": version.pk if version is not None else None,
+        "role": str(answers.get("role") or ""),
+        "answers": answers,
+        "source": access.source,
+        "lower_trust": access.lower_trust,
+    }
+    # Checked now, so that what waits is certain to join the results when its batch is mixed.
+    Response(campaign=access.campaign, week=week_of(day), **payload).clean_fields(exclude=_NOT_CHECKED)
+    return _keep(access, PendingKind.CHECKIN, day, payload)
+
+
+def submit_incident(
+    access: Access,
+    *,
+    values: dict[str, Any],
+    version_known: bool = True,
+    day: dt.date | None = None,
+    entered_by: int | None = None,
+) -> PendingSubmission:
+    """Keep one anonymous incident or concern report, using up the access code in the same transaction.
+    ``entered_by``: the rep who entered it for a colleague (logged when the report joins the results)."""
+    day = day or timezone.localdate()
+    _open(access.campaign, day)
+    tool: Tool = values["tool"]
+    month: dt.date = values["month"]
+    version = version_for(tool, access.workplace, month) if version_known else None
+    payload = {
+        "workplace_id": access.workplace.pk,
+        "tool_id": tool.pk,
+        "tool_version_id": version.pk if version is not None else None,
+        "month": month.replace(day=1).isoformat(),
+        "category": values["category"],
+        "affected": list(values.get("affected") or []),
+        "severity": values["severity"],
+        "harm_type": values["harm_type"],
+        "description": values.get("description") or "",
+        "source": access.source,
+        "lower_trust": access.lower_trust,
+        "entered_by": entered_by,
+    }
+    checked = {k: v for k, v in payload.items() if k != "entered_by"}
+    IncidentReport(
+        campaign=access.campaign, week=week_of(day), **{**checked, "month": month.replace(day=1)}
+    ).clean_fields(exclude=_NOT_CHECKED)
+    return _keep(access, PendingKind.INCIDENT, day, payload)
+
+
+def _keep(access: Access, kind: str, day: dt.date, payload: dict[str, Any]) -> PendingSubmission:
+    pending = PendingSubmission(kind=kind, campaign=access.campaign, week=week_of(day), payload=payload)
     if access.source == Source.CODE and connection.vendor == "postgresql":
-        _consume_and_insert(access, response)
-        return response
+        _consume_and_insert(access, pending)
+        return pending
     with transaction.atomic():
         _consume(access)
-        response.save(force_insert=True)
-    return response
+        pending.save(force_insert=True)
+    return pending
 
 
 _CONSUME_AND_INSERT_SQL: list[tuple[str, list[Any]]] = []
 
 
-def _consume_and_insert(access: Access, response: Response) -> None:
-    """PostgreSQL: use up the code and save the response in ONE statement, so one round trip.
+def _consume_and_insert(access: Access, pending: PendingSubmission) -> None:
+    """PostgreSQL: use up the code and keep the submission in ONE statement, so one round trip.
 
     ``WITH used AS (UPDATE access code SET used = true WHERE ... AND NOT used ... RETURNING 1)
-    INSERT INTO response SELECT ... FROM used``: a single statement is atomic on its own (inside the
-    caller's transaction if there is one, its own otherwise). The UPDATE takes the code's row lock and
-    re-checks ``NOT used`` after any concurrent winner commits, so at most one statement sees the row; the
-    INSERT writes one row per code row used, so exactly one response or none. If the INSERT fails, the
-    UPDATE is undone with it. Nothing links the two rows: the response gets no reference to the code.
+    INSERT INTO pending SELECT ... FROM used``: a single statement is atomic on its own. The UPDATE takes the
+    code's row lock and re-checks ``NOT used`` after any concurrent winner commits, so at most one statement
+    sees the row; the INSERT writes one row per code row used, so exactly one submission or none. The two
+    rows share a transaction id, which is why the pending row is deleted (and its table vacuumed) when it is
+    mixed into the results: the check-in itself is written by another transaction.
     """
     digest = codes.digest(access.code)
     if not _CONSUME_AND_INSERT_SQL:
         q = connection.ops.quote_name
-        fields = list(Response._meta.concrete_fields)
+        fields = list(PendingSubmission._meta.concrete_fields)
         # Cast each parameter to its column's type without a length ("varchar", not "varchar(30)"): an
         # explicit cast to varchar(30) would silently cut a longer value, where the ORM's insert fails.
         values = ", ".join(f"CAST(%s AS {field.db_type(connection).split('(')[0]})" for field in fields)
         # Identifiers and types come from the models' metadata; every value is a parameter.
         sql = (
             f"WITH used AS ({_consume_sql()} RETURNING 1) "  # noqa: S608
-            f"INSERT INTO {q(Response._meta.db_table)} ({', '.join(q(f.column) for f in fields)}) "
+            f"INSERT INTO {q(PendingSubmission._meta.db_table)} ({', '.join(q(f.column) for f in fields)}) "
             f"SELECT {values} FROM used"
         )
         _CONSUME_AND_INSERT_SQL.append((sql, fields))
     sql, fields = _CONSUME_AND_INSERT_SQL[0]
     inserted = 0
     if digest:
-        using = connection.alias
-        pre_save.send(sender=Response, instance=response, raw=False, using=using, update_fields=None)
         params = [True, digest, access.campaign.pk, access.workplace.pk, _now()]
-        params.extend(field.get_db_prep_save(field.pre_save(response, True), connection) for field in fields)
+        params.extend(field.get_db_prep_save(field.pre_save(pending, True), connection) for field in fields)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             inserted = cursor.rowcount
@@ -165,36 +222,5 @@ def _consume_and_insert(access: Access, response: Response) -> None:
         raise CodeRejected(
             _("That code has just been used or withdrawn, so nothing was saved. Ask your rep for a new code.")
         )
-    response._state.adding = False
-    response._state.db = using
-    post_save.send(
-        sender=Response, instance=response, created=True, update_fields=None, raw=False, using=using
-    )
-
-
-def submit_incident(
-    access: Access, *, values: dict[str, Any], version_known: bool = True, day: dt.date | None = None
-) -> IncidentReport:
-    """Save one anonymous incident or concern report, using up the access code in the same transaction."""
-    day = day or timezone.localdate()
-    _open(access.campaign, day)
-    tool: Tool = values["tool"]
-    month: dt.date = values["month"]
-    version = version_for(tool, access.workplace, month) if version_known else None
-    with transaction.atomic():
-        _consume(access)
-        return IncidentReport.objects.create(
-            campaign=access.campaign,
-            workplace=access.workplace,
-            tool=tool,
-            tool_version=version,
-            month=month.replace(day=1),
-            category=values["category"],
-            affected=list(values.get("affected") or []),
-            severity=values["severity"],
-            harm_type=values["harm_type"],
-            description=values.get("description") or "",
-            week=week_of(day),
-            source=access.source,
-            lower_trust=access.lower_trust,
-        )
+    pending._state.adding = False
+    pending._state.db = connection.alias

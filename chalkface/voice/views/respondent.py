@@ -218,6 +218,8 @@ def _submit(request: HttpRequest, entry: Access, kind: str, action_url: str) -> 
     except CodeRejected as exc:
         form.add_error(None, str(exc))
         return _show_form(request, entry, kind, action_url, form=form, status=409)
+    # Once enough have come in, this campaign's waiting submissions join the results together, shuffled.
+    actions.mix_due(campaign_id=entry.campaign.pk)
     return redirect(f"{reverse('voice:thanks')}?lang={_lang()}&kind={kind}")
 
 
