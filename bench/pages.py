@@ -14,7 +14,9 @@ What runs, for each size:
    ``--timeout`` so that slow pages are measured rather than killed;
 4. a ``requests`` session that logs in through the real login form (CSRF and all), then times each page and
    API call ``--repeat`` times (median), checking that each answer is 200 and holds real figures, while
-   sampling the serving worker's resident memory (its peak, VmHWM, reset before each request);
+   sampling the serving worker's resident memory (its peak, VmHWM, reset before each request). Before each
+   call the benchmark's accounts forget the slices they were shown, so that the query auditor judges every
+   call from the same state, whatever was measured before it;
 5. ``chalkface alerts`` as a subprocess with 1 subscriber and with 100 (its peak memory from wait4);
 6. the floor: the check-ins written to Parquet with PostgreSQL COPY (timed), then each call's figures in
    DuckDB (``bench/pages_floor.py`` says exactly what), median of ``--repeat``.
@@ -35,6 +37,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import re
 import resource
@@ -95,6 +98,19 @@ def echo(text: str = "") -> None:
 
 
 # --- Inside Django (a child process per step, since each size has its own database) -------------------------
+
+
+def forget_main() -> dict[str, Any]:
+    """Forget what the benchmark's accounts were shown, so that each call starts from the same state: the
+    query auditor judges a new slice against every slice the viewer saw before, so without this a page's
+    answer (figures, or a refusal) would depend on the pages measured before it."""
+    import django
+
+    django.setup()
+    from chalkface.insights.models import ShownSlice
+
+    deleted, _ = ShownSlice.objects.filter(user__email__endswith="@bench.chalkface.test").delete()
+    return {"forgotten": deleted}
 
 
 def prepare_main(subscribers: int | None) -> dict[str, Any]:
@@ -270,8 +286,8 @@ def run(command: list[str], env: dict[str, str], what: str) -> tuple[float, str]
     return time.perf_counter() - started, done.stdout
 
 
-def prepare(env: dict[str, str], subscribers: int | None = None) -> dict[str, Any]:
-    command = [sys.executable, __file__, "--prepare"]
+def prepare(env: dict[str, str], subscribers: int | None = None, forget: bool = False) -> dict[str, Any]:
+    command = [sys.executable, __file__, "--forget" if forget else "--prepare"]
     if subscribers is not None:
         command += ["--subscribers", str(subscribers)]
     _seconds, out = run(command, env, "preparing accounts")
@@ -701,6 +717,7 @@ def one_size(size: int, args: argparse.Namespace) -> dict[str, Any]:
             session = login(server, target)
             warm(server, session, target)
             for call in pages:
+                prepare(env, forget=True)
                 measured[call] = time_page(server, session, target, call, args.repeat, args.timeout)
             server.stop()
             server = None
@@ -718,7 +735,9 @@ def one_size(size: int, args: argparse.Namespace) -> dict[str, Any]:
             f"  extract: {x['rows']:,} check-ins, COPY {x['copy_s']:.2f} s ({x['csv_mb']:.0f} MB CSV), "
             f"Parquet {x['parquet_s']:.2f} s ({x['parquet_mb']:.1f} MB), total {x['total_s']:.2f} s"
         )
-        floor = pages_floor.run_floor(extract_dir, target, args.repeat, calls, args.floor_threads, echo=echo)
+        # the floor is cheap: always the median of at least 3, whatever --repeat says for the pages
+        floor_repeat = max(args.repeat, 3)
+        floor = pages_floor.run_floor(extract_dir, target, floor_repeat, calls, args.floor_threads, echo=echo)
         for call in calls:
             row = measured[call]
             row["floor_s"] = floor.get(call, {}).get("median_s")
@@ -739,6 +758,8 @@ def one_size(size: int, args: argparse.Namespace) -> dict[str, Any]:
         if not args.keep:
             with suppress(Exception):
                 drop_database(db)
+        else:
+            echo(f'(kept database {db} for later runs with --keep; drop it with: DROP DATABASE "{db}")')
 
 
 def goals(row: dict[str, Any]) -> dict[str, bool]:
@@ -764,7 +785,8 @@ def print_table(result: dict[str, Any], args: argparse.Namespace) -> None:
     echo()
     echo(
         f"{result['responses']:,} check-ins (seed {result['seed']}), median of {args.repeat} "
-        f"(alerts: {args.alerts_repeat}); load average before this size {result['load_average_before']:.1f}"
+        f"(floor: {max(args.repeat, 3)}, alerts: {args.alerts_repeat}); "
+        f"load average before this size {result['load_average_before']:.1f}"
     )
     head = (
         f"{'call':<25} {'median s':>9} {'peak MB':>8} {'floor s':>8} {'ratio':>8}  "
@@ -803,15 +825,18 @@ def print_growth(results: list[dict[str, Any]]) -> None:
         return
     sizes = [r["responses"] for r in results]
     echo()
-    echo("Growth: median seconds at each size; last column = time ratio / size ratio (1 = linear, 0 = flat)")
-    echo(f"{'call':<25} " + " ".join(f"{s:>10,}" for s in sizes) + f" {'floor':>10}  {'growth':>7}")
+    echo(
+        "Growth: median seconds at each size; floor at the largest; growth = log(time ratio) / log(size "
+        "ratio), smallest to largest (1 = linear, 0 = flat)"
+    )
+    echo(f"{'call':<25} " + " ".join(f"{s:>10,}" for s in sizes) + f" {'floor s':>10}  {'growth':>7}")
     for call in results[0]["calls"]:
         times = [r["calls"].get(call, {}).get("median_s") for r in results]
         floors = [r["calls"].get(call, {}).get("floor_s") for r in results]
         cells = " ".join(_num(t, "10.2f") if t is not None else f"{'-':>10}" for t in times)
         growth = "-"
         if times[0] and times[-1]:
-            growth = f"{(times[-1] / times[0]) / (sizes[-1] / sizes[0]):.2f}"
+            growth = f"{math.log(times[-1] / times[0]) / math.log(sizes[-1] / sizes[0]):.2f}"
         echo(f"{LABELS[call]:<25} {cells} {_num(floors[-1], '10.3f')}  {growth:>7}")
 
 
@@ -843,9 +868,13 @@ def main() -> int:
     parser.add_argument("--json", type=Path, help="also write the figures here")
     parser.add_argument("--prepare", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--subscribers", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--forget", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.prepare:
         print(json.dumps(prepare_main(args.subscribers), default=str))
+        return 0
+    if args.forget:
+        print(json.dumps(forget_main()))
         return 0
     args.calls = [c.strip() for c in args.calls.split(",") if c.strip()]
     unknown = set(args.calls) - set(CALLS)
