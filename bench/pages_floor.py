@@ -152,23 +152,12 @@ def where(**conditions: Any) -> str:
     return ("WHERE " + " AND ".join(parts)) if parts else ""
 
 
-def estimates_sql(
-    source: str,
-    condition: str,
-    groupings: Sequence[Sequence[str]],
-    measures: Sequence[str] = MEASURES,
-    cluster: str | None = "workplace_id",
-) -> str:
-    """Means and shares with workplace-clustered standard errors for each cell of each grouping, in one
-    statement: per (cell, workplace) n, sum, sum of squares, agreeing count; then per cell the sums over
-    workplaces that give the clustered (linearised) variance (:func:`finish` turns them into estimates). With
-    ``cluster=None`` (figures for single workplaces) each check-in is its own cluster; then only one
-    grouping."""
-    keys = sorted({c for g in groupings for c in g})
-    if cluster is None and len(groupings) != 1:
-        raise ValueError("without a cluster, one grouping at a time")
-    sets = ", ".join("(" + ", ".join([*g, cluster or ""]) + ")" for g in groupings)
-    gid = f"GROUPING({', '.join(keys)})" if keys and cluster else "0"
+# Workplace context: the same for every check-in from a workplace, so grouping by it as well as by the
+# workplace adds no groups, and the per-workplace sums serve every one of them.
+WORKPLACE_CONTEXT = ("phase", "region", "deprivation_quintile", "it_rating")
+
+
+def _sums(measures: Sequence[str], cluster: str | None) -> tuple[list[str], list[str]]:
     first, second = [], []
     for m in measures:
         y = f"{m}::DOUBLE"  # sums of small integers would be 128-bit integers in DuckDB, and slow
@@ -198,20 +187,63 @@ def estimates_sql(
                 f"sum(a_{m} * n_{m}) AS an_{m}",
                 f"sum(a_{m} * a_{m}) AS aa_{m}",
             ]
-    key_list = "".join(f"{k}, " for k in keys)
-    cells = (
-        f"SELECT {key_list}0 AS gid, {', '.join(first)} FROM {source} {condition}"
-        if cluster is None
-        else f"SELECT {key_list}{cluster}, {gid} AS gid, {', '.join(first)}\n  FROM {source} {condition}\n"
-        f"  GROUP BY GROUPING SETS ({sets})"
-    )
+    return first, second
+
+
+def estimates_sql(
+    source: str,
+    condition: str,
+    groupings: Sequence[Sequence[str]],
+    measures: Sequence[str] = MEASURES,
+    cluster: str | None = "workplace_id",
+) -> str:
+    """Means and shares with workplace-clustered standard errors for each cell of each grouping, in one
+    statement: per (cell, workplace) n, sum, sum of squares, agreeing count; then per cell the sums over
+    workplaces that give the clustered (linearised) variance (:func:`finish` turns them into estimates).
+
+    The per-workplace sums are made once for the keys that vary within a workplace (version, role, tool)
+    and once for the workplace with its context, and each grouping sums the set it needs. With
+    ``cluster=None`` (figures for single workplaces) each check-in is its own cluster; then only one
+    grouping."""
+    first, second = _sums(measures, cluster)
+    if cluster is None:
+        if len(groupings) != 1:
+            raise ValueError("without a cluster, one grouping at a time")
+        keys = list(groupings[0])
+        listed = "".join(f"{k}, " for k in keys)
+        by = ", ".join(keys) if keys else "()"
+        return f"""
+WITH cells AS (SELECT {listed}{", ".join(first)} FROM {source} {condition})
+SELECT {listed}{", ".join(second)} FROM cells GROUP BY {by}"""
+    within: list[tuple[str, ...]] = []
+    for g in groupings:
+        w = tuple(c for c in g if c not in WORKPLACE_CONTEXT)
+        if w not in within:
+            within.append(w)
+    context = sorted({c for g in groupings for c in g if c in WORKPLACE_CONTEXT})
+    keys = sorted({c for w in within for c in w})
+    columns = [*keys, *context]
+    sets = ", ".join("(" + ", ".join([*w, cluster, *context]) + ")" for w in within)
+    gid = f"GROUPING({', '.join(keys)})" if keys else "0"
+    parts = []
+    for i, g in enumerate(groupings):
+        # the set of per-workplace sums this grouping adds up: GROUPING()'s bit mask of the keys it lacks
+        mask = sum(1 << (len(keys) - 1 - n) for n, c in enumerate(keys) if c not in g)
+        chosen = [c if c in g else f"NULL AS {c}" for c in columns]
+        by = ", ".join(g) if g else "()"
+        parts.append(
+            f"SELECT {', '.join([f'{i} AS grouping', *chosen, *second])} FROM cells WHERE gid = {mask} "
+            f"GROUP BY {by}"
+        )
+    listed = "".join(f"{c}, " for c in columns)
+    union = "\nUNION ALL\n".join(parts)
     return f"""
-WITH cells AS (
-  {cells}
-), sums AS (
-  SELECT gid, {key_list}{", ".join(second)} FROM cells GROUP BY gid, {key_list.rstrip(", ") or "gid"}
+WITH cells AS MATERIALIZED (
+  SELECT {listed}{cluster}, {gid} AS gid, {", ".join(first)}
+  FROM {source} {condition}
+  GROUP BY GROUPING SETS ({sets})
 )
-SELECT * FROM sums"""
+{union}"""
 
 
 def finish(columns: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> list[dict[str, Any]]:
@@ -369,11 +401,16 @@ def run_floor(
                 for sql in statements:
                     cursor = conn.execute(sql)
                     found = cursor.fetchall()
-                    if sql.lstrip().startswith("WITH cells AS"):
+                    if sql.lstrip().startswith("WITH cells AS"):  # sums: finish the estimates
                         found = finish([d[0] for d in cursor.description], found)
                     rows += len(found)
                 times.append(time.perf_counter() - started)
-            out[call] = {"median_s": statistics.median(times), "times_s": times, "rows": rows}
+            out[call] = {
+                "median_s": statistics.median(times),
+                "min_s": min(times),
+                "times_s": times,
+                "rows": rows,
+            }
             echo(f"  floor {call:<14} {out[call]['median_s']:.3f} s ({rows} result rows)")
     finally:
         conn.close()
