@@ -6,7 +6,8 @@ What runs, for each size:
 
 1. a PostgreSQL database on 127.0.0.1:5432 (user postgres, trust authentication), migrated; ``chalkface
    synth`` (22,000 workplaces x 12 months, ``--responses`` check-ins) and ``chalkface load`` (COPY), each
-   timed. With ``--keep`` the loaded database is kept, named by size and seed, and reused by later runs;
+   timed. With ``--keep`` the loaded database is kept, named by size and seed, and reused by later runs
+   (migrated first, so that new migrations apply to it as they would in production);
 2. a national union officer (a union officer of the union the synthetic campaign shares its results with)
    with a password and an API token (made by ``chalkface.api.actions.create_token``); 100 more officers
    who subscribe to alerts (``chalkface.insights.alerts.set_subscription``);
@@ -687,8 +688,14 @@ def one_size(size: int, args: argparse.Namespace) -> dict[str, Any]:
     server: Server | None = None
     try:
         if args.keep and loaded(db, size, args.seed):
-            echo(f"Reusing {db} ({size:,} check-ins, seed {args.seed}; --keep)")
+            chalkface = str(Path(sys.executable).parent / "chalkface")
+            seconds, _ = run([chalkface, "migrate", "--no-input", "-v", "0"], env, "chalkface migrate")
+            echo(
+                f"Reusing {db} ({size:,} check-ins, seed {args.seed}; --keep); migrated in {seconds:.1f} s "
+                "(drop the database to load again, e.g. after a change to the loader)"
+            )
             result["load"] = None
+            result["migrate_on_reuse_s"] = seconds
         else:
             drop_database(db)
             result["load"] = load(env, db, size, args.seed, data_dir)
