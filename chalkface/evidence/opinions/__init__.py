@@ -6,6 +6,7 @@ hierarchy of groups, bridging scores, bootstrap uncertainty and estimates for pa
 """
 
 from chalkface.evidence.opinions._votes import VoteMatrix, read_polis_votes, vote_matrix, write_polis_votes
+from chalkface.evidence.opinions.model import ChalkfaceModel
 from chalkface.evidence.opinions.polis import PolisModel
 from chalkface.evidence.opinions.result import (
     GroupShare,
@@ -16,6 +17,7 @@ from chalkface.evidence.opinions.result import (
 )
 
 __all__ = [
+    "ChalkfaceModel",
     "GroupShare",
     "OpinionGroup",
     "OpinionMap",

@@ -48,8 +48,7 @@ def polis_kmeans(
     centres = points[_first_distinct(points, k)].copy() if init is None else init.copy()
     labels = np.zeros(len(points), dtype=np.int64)
     for _ in range(max_iter + 1):
-        d2 = ((points[:, None, :] - centres[None, :, :]) ** 2).sum(axis=2)
-        labels = np.argmin(d2, axis=1).astype(np.int64)
+        labels = nearest(points, centres)
         mass = np.bincount(labels, weights=w, minlength=len(centres))
         keep = mass > 0
         sums = np.stack(
@@ -73,6 +72,14 @@ def polis_kmeans(
 def inertia(points: FloatArray, centres: FloatArray, labels: IntArray, weights: FloatArray) -> float:
     """Weighted within-cluster sum of squares."""
     return float((weights * ((points - centres[labels]) ** 2).sum(axis=1)).sum())
+
+
+def nearest(points: FloatArray, centres: FloatArray) -> IntArray:
+    """Index of each point's nearest centre (squared distances summed per dimension; ties: lowest)."""
+    d2 = (points[:, :1] - centres[:, 0][None, :]) ** 2
+    for dim in range(1, points.shape[1]):
+        d2 += (points[:, dim : dim + 1] - centres[:, dim][None, :]) ** 2
+    return np.asarray(np.argmin(d2, axis=1), dtype=np.int64)
 
 
 def polis_silhouette(points: FloatArray, labels: IntArray) -> float:

@@ -138,28 +138,42 @@ def vote_matrix(
         pl.col(participant).alias("p"),
         pl.col(statement).alias("s"),
         pl.col(vote).cast(pl.Int8).alias("v"),
-        (pl.col(ts) if ts else pl.lit(0)).alias("t"),
-    ).with_row_index("order")
-    latest = frame.sort(["t", "order"]).unique(["p", "s"], keep="last", maintain_order=True)
-    if ts is not None:
-        first = frame.group_by("p").agg(pl.col("t").min().alias("first")).sort(["first", "p"])
-    else:
-        first = frame.select("p").unique().sort("p")
-    participants = _python_ids(first["p"])
-    statements = _python_ids(frame["s"].unique().sort())
-    p_codes = pl.DataFrame({"p": first["p"], "row": np.arange(first.height, dtype=np.int64)})
-    s_codes = pl.DataFrame(
-        {"s": frame["s"].unique().sort(), "col": np.arange(len(statements), dtype=np.int64)}
+        (pl.col(ts).to_physical() if ts else pl.lit(0)).alias("t"),
+        (pl.col(participant).rank("dense") - 1).cast(pl.Int64).alias("pc"),
+        (pl.col(statement).rank("dense") - 1).cast(pl.Int64).alias("sc"),
     )
-    coded = latest.join(p_codes, on="p").join(s_codes, on="s").sort(["row", "col"])
+    p_sorted = frame["p"].unique().sort()
+    statements = _python_ids(frame["s"].unique().sort())
+    pc, sc = frame["pc"].to_numpy(), frame["sc"].to_numpy()
+    t = frame["t"].to_numpy()
+    order = np.arange(len(pc))
+    n_s = len(statements)
+    key = pc * n_s + sc
+    # latest vote per pair: sort by pair, then time, then row; keep the last of each pair
+    idx = np.lexsort((order, t, key))
+    last = np.ones(len(idx), dtype=bool)
+    last[:-1] = key[idx[1:]] != key[idx[:-1]]
+    keep = idx[last]
+    if ts is not None:
+        first_t = np.full(len(p_sorted), np.iinfo(np.int64).max, dtype=np.int64)
+        np.minimum.at(first_t, pc, t.astype(np.int64))
+        rank_of = np.lexsort((np.arange(len(p_sorted)), first_t))
+    else:
+        rank_of = np.arange(len(p_sorted))
+    row_of = np.empty(len(p_sorted), dtype=np.int64)
+    row_of[rank_of] = np.arange(len(p_sorted))
+    participants = _python_ids(p_sorted.gather(rank_of))
+    rows, cols, vals = row_of[pc[keep]], sc[keep], frame["v"].to_numpy()[keep]
+    pair_order = np.lexsort((cols, rows))
+    rows, cols, vals = rows[pair_order], cols[pair_order], vals[pair_order]
     mod_set = set(moderated_out or ())
     moderated = np.array([s in mod_set for s in statements], dtype=bool)
     return VoteMatrix(
         participants=participants,
         statements=statements,
-        rows=coded["row"].to_numpy().astype(np.int64),
-        cols=coded["col"].to_numpy().astype(np.int64),
-        values=coded["v"].to_numpy().astype(np.int8),
+        rows=rows.astype(np.int64),
+        cols=cols.astype(np.int64),
+        values=vals.astype(np.int8),
         moderated=moderated,
     )
 

@@ -44,6 +44,15 @@ FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
 
+def _orthonormal(block: FloatArray) -> FloatArray:
+    """Orthonormal columns spanning ``block`` (Cholesky QR, twice for accuracy)."""
+    for _ in range(2):
+        gram = block.T @ block
+        chol = np.linalg.cholesky(gram + 1e-300 * np.eye(len(gram)))
+        block = np.linalg.solve(chol, block.T).T
+    return block
+
+
 def principal_components(
     centred: sp.csr_matrix, n_comps: int, seed: int, dense_below: int = 1500
 ) -> FloatArray:
@@ -63,14 +72,14 @@ def principal_components(
         top = vecs[:, np.argsort(-vals, kind="stable")[:n_use]].T
     else:
         block = min(n_cols, n_use + 10)
-        basis, _ = np.linalg.qr(np.random.default_rng(seed).standard_normal((n_cols, block)))
+        basis = _orthonormal(np.random.default_rng(seed).standard_normal((n_cols, block)))
         prev = np.zeros(block)
         for _ in range(1000):
             product = centred.T @ (centred @ basis)
             small = basis.T @ product
             vals, vecs = np.linalg.eigh((small + small.T) / 2)
             order = np.argsort(-vals, kind="stable")
-            basis, _ = np.linalg.qr(product @ vecs[:, order])
+            basis = _orthonormal(product @ vecs[:, order])
             top_vals = vals[order][:n_use]
             if np.all(np.abs(top_vals - prev[:n_use]) <= 1e-10 * max(abs(top_vals[0]), 1e-300)):
                 break
