@@ -4,10 +4,11 @@ bootstrap uncertainty.
 - Votes are modelled where they were cast, with no imputation (:mod:`._factor`): a logistic low-rank model
   of agree vs disagree with participant and statement intercepts, and a logistic model of passing with
   participant and statement intercepts.
-- Statement intercepts are regularised more heavily than the factors (five times, the Community Notes
-  ratio), so the factors absorb the support that comes from one side only and the intercept keeps the
-  support shared across sides: ``bridging = sigmoid(mu + c_s)``, the chance of agreement of a participant at
-  the centre of the map.
+- Bridging: the statement intercept of the Community Notes model (:mod:`._bridging`: squared loss,
+  one-dimensional factors, intercepts regularised five times as heavily as factors), fitted on the same
+  votes: the factor absorbs support that comes from one side first, and the intercept keeps the support
+  shared across sides (Community Notes calls a note helpful from 0.40). It degrades when one side is much
+  larger than the other; ``consensus`` (the smallest estimated agree share of any group) does not.
 - Every participant's chance of agreeing with every statement (voted or not) gives the estimated share of
   all participants, and of every group, who would agree.
 - Groups: Ward's hierarchy over the participants' factors (participants with at least ``min(7, n)`` votes;
@@ -32,6 +33,7 @@ from scipy.cluster.vq import kmeans2
 
 from chalkface.evidence.errors import EvidenceError
 from chalkface.evidence.opinions import _factor as fx
+from chalkface.evidence.opinions._bridging import fit_bridging
 from chalkface.evidence.opinions._cluster import cut_tree, weighted_silhouette, weighted_ward
 from chalkface.evidence.opinions._shared import build_groups, build_statements, check_pairs
 from chalkface.evidence.opinions._votes import VoteMatrix, vote_matrix
@@ -123,7 +125,8 @@ class ChalkfaceModel:
         self._group()
         everyone = np.arange(vm.n_participants)
         self.estimated_, self.group_estimated_ = fx.share_tables(params, everyone, self.labels_, self.k_)
-        self.bridging_ = fx.sigmoid(params.mu + params.c)
+        self.bridging_fit_ = fit_bridging(design, seed=self.seed)
+        self.bridging_ = self.bridging_fit_.i_s.copy()
         self.consensus_ = self._consensus(self.group_estimated_, self.estimated_)
         self._bootstrap(design, lam)
         notes.append(("groups", {"k": self.k_, "silhouette": self._chosen_score}))
@@ -223,7 +226,10 @@ class ChalkfaceModel:
             est, groups = fx.share_tables(p, sample, labels_s, self.k_)
             draws["estimated"].append(est - ref_all)
             draws["consensus"].append(self._consensus(groups, est) - ref_cons)
-            draws["bridging"].append(fx.sigmoid(p.mu + p.c) - self.bridging_)
+            bridge = fit_bridging(
+                design, weights=omega, start=self.bridging_fit_, sweeps=self.bootstrap_sweeps
+            )
+            draws["bridging"].append(bridge.i_s - self.bridging_)
             if self.k_:
                 u, _, vt = np.linalg.svd(p.f.T @ self.params_.f)
                 aligned = p.f @ (u @ vt)
@@ -255,7 +261,10 @@ class ChalkfaceModel:
                 continue
             shifts = np.stack(draws[name])
             lo, hi = np.quantile(shifts, [0.025, 0.975], axis=0)
-            self.intervals_[name] = (np.clip(centre + lo, 0, 1), np.clip(centre + hi, 0, 1))
+            low, high = centre + lo, centre + hi
+            if name != "bridging":
+                low, high = np.clip(low, 0, 1), np.clip(high, 0, 1)
+            self.intervals_[name] = (low, high)
 
     # -- outputs ------------------------------------------------------------------------------------------
 

@@ -87,8 +87,10 @@ def principal_components(
         small = basis.T @ (centred.T @ (centred @ basis))
         vals, vecs = np.linalg.eigh((small + small.T) / 2)
         top = (basis @ vecs[:, np.argsort(-vals, kind="stable")[:n_use]]).T
+    empty = np.asarray(abs(centred).sum(axis=0)).ravel() == 0
+    top[:, empty] = 0.0  # columns without variance load exactly zero
     for i in range(n_use):
-        v = top[i] / np.linalg.norm(top[i])
+        v = top[i] / np.linalg.norm(top[i]) + 0.0
         if v[int(np.argmax(np.abs(v)))] < 0:
             v = -v
         comps[i] = v

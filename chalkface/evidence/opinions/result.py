@@ -77,8 +77,9 @@ class StatementResult:
     ``estimated_agree_share``: the share of all participants estimated to agree, voters or not, with its
     interval. ``consensus``: the method's consensus score (Pol.is: group-informed consensus; ours: the
     smallest estimated agree share of any group) and ``consensus_for``: ``"agree"`` / ``"disagree"`` when
-    the statement is among the method's consensus statements. ``bridging``: support across opinion groups
-    (ours only). ``groups``: per-group shares.
+    the statement is among the method's consensus statements. ``bridging``: support across opinion groups,
+    the Community Notes statement intercept (ours only; Community Notes' helpful threshold is 0.40).
+    ``groups``: per-group shares.
     """
 
     id: Any
