@@ -52,8 +52,8 @@ def fit_bridging(
     d: Design,
     weights: FloatArray | None = None,
     start: Bridging | None = None,
-    sweeps: int = 100,
-    tol: float = 1e-5,
+    sweeps: int = 50,
+    tol: float = 1e-4,
     seed: int = 0,
 ) -> Bridging:
     """Fit (or, from ``start``, refit for ``sweeps`` sweeps) the Community Notes model on the side votes of

@@ -46,10 +46,12 @@ class Params:
     d: FloatArray
 
 
-def _pattern(rows: IntArray, cols: IntArray, shape: tuple[int, int]) -> tuple[sp.csr_matrix, IntArray]:
-    """A CSR pattern of the entries and, per stored entry, the index of the input entry it holds."""
+def _pattern(rows: IntArray, cols: IntArray, shape: tuple[int, int]) -> tuple[sp.csr_matrix, IntArray | None]:
+    """A CSR pattern of the entries and, per stored entry, the index of the input entry it holds (``None``
+    when that is the input order)."""
     m = sp.csr_matrix((np.arange(len(rows), dtype=np.float64) + 1, (rows, cols)), shape=shape)
-    return m, (m.data - 1).astype(np.int64)
+    perm = (m.data - 1).astype(np.int64)
+    return m, None if np.array_equal(perm, np.arange(len(perm))) else perm
 
 
 class Design:
@@ -74,8 +76,13 @@ class Design:
         return np.asarray(out, dtype=np.float64)
 
 
-def _with(pattern: sp.csr_matrix, perm: IntArray, values: FloatArray) -> sp.csr_matrix:
-    return sp.csr_matrix((values[perm], pattern.indices, pattern.indptr), shape=pattern.shape, copy=False)
+def _with(pattern: sp.csr_matrix, perm: IntArray | None, values: FloatArray) -> sp.csr_matrix:
+    """A matrix with ``pattern``'s structure holding ``values`` (given in vote order), without the checks
+    and copies of SciPy's constructor."""
+    out = sp.csr_matrix(pattern.shape)
+    out.indices, out.indptr = pattern.indices, pattern.indptr
+    out.data = values if perm is None else values[perm]
+    return out
 
 
 def _newton_rows(
@@ -224,15 +231,14 @@ def share_tables(
 ) -> tuple[FloatArray, FloatArray]:
     """Mean P(agree) (a pass is not an agree) per statement over participants ``rows``, overall and per
     group (``labels`` aligned with ``rows``, -1 for no group), in chunks of statements, single precision
-    inside."""
+    inside. The low-rank term is summed factor by factor (BLAS is slow for products this thin)."""
     n_s = len(p.c)
+    order = np.argsort(labels, kind="stable")
+    rows, labels = rows[order], labels[order]
     overall = np.zeros(n_s)
     by_group = np.zeros((n_groups, n_s))
-    member = np.zeros((n_groups, len(rows)), dtype=np.float32)
-    if n_groups:
-        ok = labels >= 0
-        member[labels[ok], np.flatnonzero(ok)] = 1.0
-        member /= np.maximum(member.sum(axis=1, keepdims=True), 1.0)
+    counts = np.bincount(labels[labels >= 0], minlength=n_groups)
+    starts = np.searchsorted(labels, np.arange(n_groups))
     base = (p.mu + p.b[rows]).astype(np.float32)
     f = p.f[rows].astype(np.float32)
     g = p.g.astype(np.float32)
@@ -243,9 +249,9 @@ def share_tables(
     with np.errstate(over="ignore"):
         for lo in range(0, n_s, chunk):
             hi = min(n_s, lo + chunk)
-            side = f @ g[lo:hi].T
-            side += base[:, None]
-            side += c[None, lo:hi]
+            side = np.add.outer(base, c[lo:hi])
+            for k in range(f.shape[1]):
+                side += np.multiply.outer(f[:, k], g[lo:hi, k])
             np.negative(side, out=side)
             np.exp(side, out=side)
             side += 1
@@ -254,6 +260,8 @@ def share_tables(
             side *= stay
             np.reciprocal(side, out=side)
             overall[lo:hi] = side.mean(axis=0, dtype=np.float64)
-            if n_groups:
-                by_group[:, lo:hi] = member @ side
+            for grp in range(n_groups):
+                if counts[grp]:
+                    block = side[starts[grp] : starts[grp] + counts[grp]]
+                    by_group[grp, lo:hi] = block.sum(axis=0, dtype=np.float64) / counts[grp]
     return overall, by_group

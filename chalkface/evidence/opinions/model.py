@@ -129,6 +129,8 @@ class ChalkfaceModel:
         self.bridging_ = self.bridging_fit_.i_s.copy()
         self.consensus_ = self._consensus(self.group_estimated_, self.estimated_)
         self._bootstrap(design, lam)
+        if self.k_ == 0:
+            notes.append(("no_groups", {"n_clustered": int(self.in_conv_.sum())}))
         notes.append(("groups", {"k": self.k_, "silhouette": self._chosen_score}))
         notes.append(("bootstrap", {"replicates": self.n_bootstrap, "sweeps": self.bootstrap_sweeps}))
         self.result_ = self._result(notes)

@@ -76,8 +76,8 @@ class StatementResult:
     ``agree_share``: agrees over all votes on it (passes included) with a 95% Wilson interval.
     ``estimated_agree_share``: the share of all participants estimated to agree, voters or not, with its
     interval. ``consensus``: the method's consensus score (Pol.is: group-informed consensus; ours: the
-    smallest estimated agree share of any group) and ``consensus_for``: ``"agree"`` / ``"disagree"`` when
-    the statement is among the method's consensus statements. ``bridging``: support across opinion groups,
+    smallest estimated agree share of any group); ``consensus_for``: ``"agree"`` / ``"disagree"`` when
+    Pol.is's consensus selection over everyone's votes picks the statement (both methods). ``bridging``: support across opinion groups,
     the Community Notes statement intercept (ours only; Community Notes' helpful threshold is 0.40).
     ``groups``: per-group shares.
     """
@@ -228,8 +228,10 @@ class OpinionMap:
             lines.append(f"  group {g.id}: {g.size} participants")
             for r in g.representative[:3]:
                 share = by_id[r.statement].agree_share if r.statement in by_id else None
-                shown = "" if share is None else f" (overall agree {share:.0%})"
-                lines.append(f"    {r.direction}s with statement {r.statement}: {r.p_success:.0%}{shown}")
+                shown = "" if share is None else f"; everyone: {share:.0%} agree"
+                lines.append(
+                    f"    statement {r.statement}: {r.n_success} of {r.n_trials} in the group {r.direction}{shown}"
+                )
         top = sorted(
             (s for s in self.statements if s.consensus is not None),
             key=lambda s: (-(s.consensus or 0), str(s.id)),
