@@ -77,8 +77,9 @@ class StatementResult:
     ``estimated_agree_share``: the share of all participants estimated to agree, voters or not, with its
     interval. ``consensus``: the method's consensus score (Pol.is: group-informed consensus; ours: the
     smallest estimated agree share of any group); ``consensus_for``: ``"agree"`` / ``"disagree"`` when
-    Pol.is's consensus selection over everyone's votes picks the statement (both methods). ``bridging``: support across opinion groups,
-    the Community Notes statement intercept (ours only; Community Notes' helpful threshold is 0.40).
+    Pol.is's consensus selection over everyone's votes picks the statement (both methods).
+    ``bridging``: support across opinion groups, the Community Notes statement intercept (ours only;
+    Community Notes' helpful threshold is 0.40).
     ``groups``: per-group shares.
     """
 
@@ -229,9 +230,8 @@ class OpinionMap:
             for r in g.representative[:3]:
                 share = by_id[r.statement].agree_share if r.statement in by_id else None
                 shown = "" if share is None else f"; everyone: {share:.0%} agree"
-                lines.append(
-                    f"    statement {r.statement}: {r.n_success} of {r.n_trials} in the group {r.direction}{shown}"
-                )
+                counts = f"{r.n_success} of {r.n_trials} in the group {r.direction}"
+                lines.append(f"    statement {r.statement}: {counts}{shown}")
         top = sorted(
             (s for s in self.statements if s.consensus is not None),
             key=lambda s: (-(s.consensus or 0), str(s.id)),
