@@ -119,30 +119,35 @@ def sweep(
     and ``logits`` the current logits if known. Returns the parameters and their logits."""
     n_p, n_s = d.shape
     r = p.f.shape[1]
-    w = np.ones(len(d.y)) if weights is None else weights
     pen = np.array([lam_i] + [lam_f] * r)
+
+    def terms(prob: FloatArray) -> tuple[FloatArray, FloatArray]:
+        hess, resid = prob * (1 - prob), d.y - prob
+        return (hess, resid) if weights is None else (weights * hess, weights * resid)
+
     prob = sigmoid(d.logits(p) if logits is None else logits)
+    hess, resid = terms(prob)
     theta = _newton_rows(
-        _with(d.by_row, d.row_perm, w * prob * (1 - prob)),
-        _with(d.by_row, d.row_perm, w * (d.y - prob)),
+        _with(d.by_row, d.row_perm, hess),
+        _with(d.by_row, d.row_perm, resid),
         np.column_stack([np.ones(n_s), p.g]),
         np.column_stack([p.b, p.f]),
         pen,
     )
     p = replace(p, b=theta[:, 0], f=theta[:, 1:])
-    prob = sigmoid(d.logits(p))
+    hess, resid = terms(sigmoid(d.logits(p)))
     theta = _newton_rows(
-        _with(d.by_col, d.col_perm, w * prob * (1 - prob)),
-        _with(d.by_col, d.col_perm, w * (d.y - prob)),
+        _with(d.by_col, d.col_perm, hess),
+        _with(d.by_col, d.col_perm, resid),
         np.column_stack([np.ones(n_p), p.f]),
         np.column_stack([p.c, p.g]),
         pen,
     )
     p = replace(p, c=theta[:, 0], g=theta[:, 1:])
     eta = d.logits(p)
-    prob = sigmoid(eta)
-    h = float((w * prob * (1 - prob)).sum())
-    step = float((w * (d.y - prob)).sum()) / h if h > 0 else 0.0
+    hess, resid = terms(sigmoid(eta))
+    h = float(hess.sum())
+    step = float(resid.sum()) / h if h > 0 else 0.0
     return replace(p, mu=p.mu + step), eta + step
 
 

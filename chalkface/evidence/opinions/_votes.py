@@ -93,6 +93,17 @@ def _python_ids(series: pl.Series) -> tuple[Any, ...]:
     return tuple(series.to_list())
 
 
+def _codes(ids: pl.Series) -> tuple[pl.Series, IntArray]:
+    """The distinct ids in sorted order and each row's index among them."""
+    if ids.dtype.is_integer():
+        values = ids.to_numpy()
+        uniq, inverse = np.unique(values, return_inverse=True)
+        return pl.Series(ids.name, uniq, dtype=ids.dtype), inverse.astype(np.int64)
+    uniq_s = ids.unique().sort()
+    codes = ids.rank("dense").cast(pl.Int64).to_numpy() - 1
+    return uniq_s, codes.astype(np.int64)
+
+
 def vote_matrix(
     votes: pl.DataFrame,
     moderated_out: Iterable[Any] | None = None,
@@ -124,33 +135,26 @@ def vote_matrix(
     vdtype = votes.schema[vote]
     if not vdtype.is_numeric():
         raise ColumnError(f"column {vote!r} must be numeric (1 agree, -1 disagree, 0 pass), got {vdtype}")
-    bad = votes.filter(~pl.col(vote).is_in([1, 0, -1]))
-    if bad.height:
+    raw = votes[vote].to_numpy()
+    bad = (raw != 1) & (raw != 0) & (raw != -1)
+    if bad.any():
         raise ColumnError(
-            f"column {vote!r} must hold 1 (agree), -1 (disagree) or 0 (pass); found {bad[vote][0]!r} "
-            f"in {bad.height} row(s)"
+            f"column {vote!r} must hold 1 (agree), -1 (disagree) or 0 (pass); found {raw[bad][0]!r} "
+            f"in {int(bad.sum())} row(s)"
         )
     if ts is not None:
         tdtype = votes.schema[ts]
         if not (tdtype.is_numeric() or tdtype.is_temporal()):
             raise ColumnError(f"column {ts!r} must be numeric or a date-time, but it holds {tdtype}")
-    frame = votes.select(
-        pl.col(participant).alias("p"),
-        pl.col(statement).alias("s"),
-        pl.col(vote).cast(pl.Int8).alias("v"),
-        (pl.col(ts).to_physical() if ts else pl.lit(0)).alias("t"),
-        (pl.col(participant).rank("dense") - 1).cast(pl.Int64).alias("pc"),
-        (pl.col(statement).rank("dense") - 1).cast(pl.Int64).alias("sc"),
-    )
-    p_sorted = frame["p"].unique().sort()
-    statements = _python_ids(frame["s"].unique().sort())
-    pc, sc = frame["pc"].to_numpy(), frame["sc"].to_numpy()
-    t = frame["t"].to_numpy()
-    order = np.arange(len(pc))
+    p_sorted, pc = _codes(votes[participant])
+    s_sorted, sc = _codes(votes[statement])
+    statements = _python_ids(s_sorted)
+    t = votes[ts].to_physical().to_numpy() if ts else np.zeros(len(pc), dtype=np.int64)
     n_s = len(statements)
     key = pc * n_s + sc
-    # latest vote per pair: sort by pair, then time, then row; keep the last of each pair
-    idx = np.lexsort((order, t, key))
+    # latest vote per pair: stable sorts by time, then by pair, so rows keep their order among equal times
+    by_time = np.argsort(t, kind="stable") if ts else np.arange(len(pc))
+    idx = by_time[np.argsort(key[by_time], kind="stable")]
     last = np.ones(len(idx), dtype=bool)
     last[:-1] = key[idx[1:]] != key[idx[:-1]]
     keep = idx[last]
@@ -163,8 +167,8 @@ def vote_matrix(
     row_of = np.empty(len(p_sorted), dtype=np.int64)
     row_of[rank_of] = np.arange(len(p_sorted))
     participants = _python_ids(p_sorted.gather(rank_of))
-    rows, cols, vals = row_of[pc[keep]], sc[keep], frame["v"].to_numpy()[keep]
-    pair_order = np.lexsort((cols, rows))
+    rows, cols, vals = row_of[pc[keep]], sc[keep], raw.astype(np.int8)[keep]
+    pair_order = np.argsort(rows * n_s + cols, kind="stable")
     rows, cols, vals = rows[pair_order], cols[pair_order], vals[pair_order]
     mod_set = set(moderated_out or ())
     moderated = np.array([s in mod_set for s in statements], dtype=bool)
