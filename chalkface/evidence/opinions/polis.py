@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import polars as pl
+import scipy.linalg
 import scipy.sparse as sp
 
 from chalkface.evidence.errors import EvidenceError
@@ -68,8 +69,8 @@ def principal_components(
         return comps
     if n_cols <= dense_below:
         gram = (centred.T @ centred).toarray()
-        vals, vecs = np.linalg.eigh(gram)
-        top = vecs[:, np.argsort(-vals, kind="stable")[:n_use]].T
+        vals, vecs = scipy.linalg.eigh(gram, subset_by_index=[n_cols - n_use, n_cols - 1])
+        top = vecs[:, np.argsort(-vals, kind="stable")].T
     else:
         block = min(n_cols, n_use + 10)
         basis = _orthonormal(np.random.default_rng(seed).standard_normal((n_cols, block)))
