@@ -141,7 +141,8 @@ def describe(report: dict[str, Any]) -> list[str]:
         m = r[method]
         if m["available"]:
             lines.append(
-                f"  {method:9s}: {m['seconds']:.2f} s, peak {_gb(m['peak_bytes'])}, {m['groups']} groups"
+                f"  {method:9s}: {m['seconds']:.2f} s ({m['cpu_seconds']:.2f} s of CPU), "
+                f"peak {_gb(m['peak_bytes'])}, {m['groups']} groups"
             )
         else:
             lines.append(f"  {method:9s}: failed ({m['reason']})")

@@ -170,6 +170,8 @@ def test_it_withholds_small_groups_and_their_shares() -> None:
     assert all(g.suppressed and g.to_dict()["size"] is None for g in released.groups)
     assert all(s.groups == () for s in released.statements)
     assert all(p.group is None and p.stability is None for p in released.participants)
+    assert all("sizes" not in lv for lv in released.to_dict()["levels"])
+    assert all("sizes" not in lv for lv in result.released(1).levels)
 
 
 @pytest.mark.parametrize(

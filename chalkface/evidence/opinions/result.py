@@ -192,15 +192,17 @@ class OpinionMap:
         """A copy fit to publish with threshold ``k``: groups of fewer than ``k`` participants are withheld
         (their size, representative statements and per-statement shares, and their members' group), and
         when that withholds exactly one group, the next smallest is withheld too so that its size cannot
-        be worked out from the total."""
+        be worked out from the total. Group sizes at the other levels of a hierarchy are dropped."""
         if k < 1:
             raise EvidenceError(f"the threshold k must be at least 1, got {k}")
         hidden = {g.id for g in self.groups if g.size < k}
         if len(hidden) == 1 and len(self.groups) > 1:
             rest = sorted((g for g in self.groups if g.id not in hidden), key=lambda g: (g.size, g.id))
             hidden.add(rest[0].id)
+        # the sizes of the groups at other cuts of the hierarchy are not shown either
+        levels = tuple({key: v for key, v in lv.items() if key != "sizes"} for lv in self.levels)
         if not hidden:
-            return self
+            return replace(self, levels=levels) if levels != self.levels else self
         groups = tuple(
             replace(g, suppressed=True, size=0, representative=()) if g.id in hidden else g
             for g in self.groups
@@ -212,7 +214,9 @@ class OpinionMap:
             replace(s, groups=tuple(gs for gs in s.groups if gs.group not in hidden)) for s in self.statements
         )
         notes = self.notes + (("groups_withheld", {"k": k, "n": len(hidden)}),)
-        return replace(self, groups=groups, participants=participants, statements=statements, notes=notes)
+        return replace(
+            self, groups=groups, participants=participants, statements=statements, notes=notes, levels=levels
+        )
 
     def summary(self) -> str:
         """A short English summary for the command line."""
