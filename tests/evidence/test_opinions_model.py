@@ -158,6 +158,7 @@ def test_same_seed_same_map_and_seed_matters() -> None:
         .result_.to_dict()
     )
     assert a == b
+    assert ChalkfaceModel(seed=4, n_bootstrap=5, n_jobs=1).fit(votes).result_.to_dict() == a
     c = ChalkfaceModel(seed=5, n_bootstrap=5).fit(votes).result_.to_dict()
     assert c["statements"][0]["bridging_interval"] != a["statements"][0]["bridging_interval"]
 

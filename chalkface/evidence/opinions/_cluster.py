@@ -110,7 +110,9 @@ def weighted_silhouette(points: FloatArray, labels: IntArray, weights: FloatArra
     if len(groups) < 2:
         return -1.0
     dist = np.sqrt(((points[:, None, :] - points[None, :, :]) ** 2).sum(axis=2))
-    sums = np.stack([dist[:, labels == g] @ weights[labels == g] for g in groups], axis=1)
+    sums = np.stack(
+        [np.einsum("ij,j->i", dist[:, labels == g], weights[labels == g]) for g in groups], axis=1
+    )
     sizes = np.array([weights[labels == g].sum() for g in groups], dtype=np.float64)
     own = np.searchsorted(groups, labels)
     idx = np.arange(len(points))

@@ -24,6 +24,8 @@ bootstrap uncertainty.
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -53,7 +55,8 @@ class ChalkfaceModel:
     the fit stops); ``max_groups`` (8); ``min_group_share`` (each group at least 0.05 of the grouped
     participants); ``min_votes`` (7); ``max_atoms`` (400); ``n_bootstrap`` replicates (20) of
     ``bootstrap_sweeps`` sweeps each (1, a one-step bootstrap), averaging over ``bootstrap_sample``
-    participants (500); ``seed``.
+    participants (500); ``n_jobs`` threads for the replicates (``None``: up to 2; each replicate has its
+    own seeded stream, so the result does not depend on it); ``seed``.
 
     Learned: ``votes_``, ``params_``, ``n_iter_``, ``positions_`` (participants x 2), ``in_conv_``,
     ``labels_`` (-1 outside), ``k_``, ``levels_``, ``stability_``, ``estimated_``, ``group_estimated_``,
@@ -75,6 +78,7 @@ class ChalkfaceModel:
         n_bootstrap: int = 20,
         bootstrap_sweeps: int = 1,
         bootstrap_sample: int = 500,
+        n_jobs: int | None = None,
         seed: int = 0,
     ) -> None:
         self.rank = rank
@@ -90,6 +94,7 @@ class ChalkfaceModel:
         self.n_bootstrap = n_bootstrap
         self.bootstrap_sweeps = bootstrap_sweeps
         self.bootstrap_sample = bootstrap_sample
+        self.n_jobs = n_jobs
         self.seed = seed
 
     def _check(self) -> None:
@@ -142,8 +147,10 @@ class ChalkfaceModel:
         """Participants' factors on their two principal axes (centred), signed so that each axis's largest
         statement loading is positive."""
         f = p.f - p.f.mean(axis=0)
-        _, _, vt = np.linalg.svd(f, full_matrices=False)
-        axes = vt[: min(2, len(vt))]
+        # eigenvectors of the factors' scatter matrix, summed without BLAS so that the result does not
+        # depend on the number of threads
+        vals, vecs = np.linalg.eigh(np.einsum("ik,il->kl", f, f))
+        axes = vecs[:, np.argsort(-vals, kind="stable")].T[: min(2, f.shape[1])].copy()
         for i in range(len(axes)):
             loading = p.g @ axes[i]
             if loading[int(np.argmax(np.abs(loading)))] < 0:
@@ -217,37 +224,43 @@ class ChalkfaceModel:
         ref_all, ref_groups = fx.share_tables(self.params_, sample, labels_s, self.k_)
         ref_cons = self._consensus(ref_groups, ref_all)
         idx = np.flatnonzero(self.labels_ >= 0)
-        same = np.zeros(n_p)
-        draws = {"estimated": [], "consensus": [], "bridging": []}  # type: dict[str, list[FloatArray]]
-        for _ in range(self.n_bootstrap):
-            omega = rng.poisson(1.0, len(design.y)).astype(np.float64)
-            p = self.params_
-            logits = None
+
+        def replicate(b: int) -> tuple[FloatArray, FloatArray, FloatArray, npt.NDArray[np.bool_]]:
+            """One replicate, from its own seeded stream, so that the order replicates run in is free."""
+            omega = np.random.default_rng([self.seed, 2, b]).poisson(1.0, len(design.y)).astype(np.float64)
+            p, logits = self.params_, None
             for _ in range(self.bootstrap_sweeps):
                 p, logits = fx.sweep(design, p, lam[0], lam[1], weights=omega, logits=logits)
             est, groups = fx.share_tables(p, sample, labels_s, self.k_)
-            draws["estimated"].append(est - ref_all)
-            draws["consensus"].append(self._consensus(groups, est) - ref_cons)
             bridge = fit_bridging(
                 design, weights=omega, start=self.bridging_fit_, sweeps=self.bootstrap_sweeps
             )
-            draws["bridging"].append(bridge.i_s - self.bridging_)
+            stays = np.zeros(len(idx), dtype=bool)
             if self.k_:
-                u, _, vt = np.linalg.svd(p.f.T @ self.params_.f)
-                aligned = p.f @ (u @ vt)
-                w = np.bincount(design.rows, weights=omega, minlength=n_p)[idx]
+                u, _, vt = np.linalg.svd(np.einsum("ik,il->kl", p.f, self.params_.f))
+                aligned = (p.f @ (u @ vt))[idx]
+                w = np.bincount(design.rows, weights=omega, minlength=n_p)[idx] + 1e-12
+                lab = self.labels_[idx]
                 centres = np.stack(
                     [
-                        np.average(
-                            aligned[idx][self.labels_[idx] == g],
-                            axis=0,
-                            weights=w[self.labels_[idx] == g] + 1e-12,
-                        )
+                        np.einsum("ik,i->k", aligned[lab == g], w[lab == g]) / w[lab == g].sum()
                         for g in range(self.k_)
                     ]
                 )
-                d2 = ((aligned[idx][:, None, :] - centres[None]) ** 2).sum(axis=2)
-                same[idx] += np.argmin(d2, axis=1) == self.labels_[idx]
+                d2 = ((aligned[:, None, :] - centres[None]) ** 2).sum(axis=2)
+                stays = np.argmin(d2, axis=1) == lab
+            return est - ref_all, self._consensus(groups, est) - ref_cons, bridge.i_s - self.bridging_, stays
+
+        workers = self.n_jobs if self.n_jobs is not None else min(2, os.cpu_count() or 1)
+        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+            results = list(pool.map(replicate, range(self.n_bootstrap)))
+        same = np.zeros(n_p)
+        draws: dict[str, list[FloatArray]] = {"estimated": [], "consensus": [], "bridging": []}
+        for est_shift, cons_shift, bridge_shift, stays in results:
+            draws["estimated"].append(est_shift)
+            draws["consensus"].append(cons_shift)
+            draws["bridging"].append(bridge_shift)
+            same[idx] += stays
         self.stability_ = np.where(self.labels_ >= 0, same / max(self.n_bootstrap, 1), np.nan)
         if self.n_bootstrap == 0:
             self.stability_ = np.full(n_p, np.nan)
