@@ -188,11 +188,17 @@ def stability_curve(runs: list[FineRun], k_fine: int, ks: list[int]) -> list[flo
     return curve
 
 
-def choose_count(ks: list[int], curve: list[float]) -> int:
-    """The number of themes whose stability, averaged with its neighbours on the grid, is highest (the
-    smaller number on a tie)."""
+# Differences in mean adjusted Rand index smaller than this are within its run-to-run noise here.
+STABILITY_TOLERANCE = 0.03
+
+
+def choose_count(ks: list[int], curve: list[float], tolerance: float = STABILITY_TOLERANCE) -> int:
+    """The largest number of themes whose stability, averaged with its two neighbours on the grid, is within
+    ``tolerance`` of the best such average: the finest level that reproduces about as well as any. The two
+    ends of the grid have one neighbour only and are not chosen unless the grid has fewer than 3 numbers."""
     values = np.asarray(curve)
-    padded = np.concatenate([values[:1], values, values[-1:]])
-    smooth = (padded[:-2] + padded[1:-1] + padded[2:]) / 3
-    best = float(smooth.max())
-    return int(ks[int(np.flatnonzero(smooth >= best - 1e-12)[0])])
+    if values.size < 3:
+        return int(ks[int(np.argmax(values))])
+    smooth = (values[:-2] + values[1:-1] + values[2:]) / 3
+    good = np.flatnonzero(smooth >= float(smooth.max()) - tolerance)
+    return int(ks[int(good[-1]) + 1])

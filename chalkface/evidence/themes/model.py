@@ -7,13 +7,13 @@ the answers into themes a person can expand:
    could ever be shown, since a theme smaller than the disclosure threshold is withheld.
 2. **Levels that nest.** Ward's linkage between the k-means centroids (weighted by their sizes) merges them
    step by step, so each coarser level is a union of finer ones.
-3. **How many themes.** The finest level and its merges are computed twice from different random starts;
-   the number of themes is the one at which the two agree best (the adjusted Rand index between the two
-   cuts, averaged with the neighbouring numbers tried): themes that come back whatever the start. The
-   numbers tried run from the finest level down to ``branching`` squared times fewer, since the two levels
-   above the themes show the coarser groupings (and a split into two or three halves is always stable, so
-   the search must stop before them). The true number of themes is never given. The chosen cut is then
-   polished by Lloyd steps.
+3. **How many themes.** The finest level and its merges are computed three times from different random
+   starts; for each number of themes tried, the three cuts are compared pairwise (mean adjusted Rand index,
+   averaged with the neighbouring numbers tried). The chosen number is the largest whose agreement is
+   within 0.03 (the index's run-to-run noise) of the best: the finest themes that come back whatever the
+   start. The numbers tried run from the finest level down to ``branching`` squared times fewer (the two
+   levels above the themes show the coarser groupings, and a split in two is nearly always reproducible).
+   The true number of themes is never given. The chosen cut is then polished by Lloyd steps.
 4. **Left over.** Themes smaller than ``min_size`` are dissolved into their nearest theme. An answer
    unusually far from the centre of its theme (below the lower Tukey fence, Q1 - 1.5 IQR, of its theme's
    cosine similarities) is left over ("other", theme None); at most ``max_other`` of the answers are.
@@ -48,6 +48,8 @@ from chalkface.evidence.themes.results import Note, Quote, Theme, ThemeGroup, Th
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
+
+RUNS = (0, 1, 2)  # independent starts of the finest level, compared pairwise to choose the number of themes
 
 
 def _identity(text: str) -> str:
@@ -175,10 +177,10 @@ class ThemeModel:
             notes.append(Note("too_few_texts_for_themes", (("n", n), ("min_size", self.min_size))))
             return np.zeros(n, dtype=np.int64), ()
         k_fine = max(2, min(n // self.min_size, self.max_fine))
-        # the two runs at once, each on one core with a single-threaded BLAS (as the sentence encoder)
+        # the runs two at a time, each on one core with a single-threaded BLAS (as the sentence encoder)
         with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(max_workers=2) as pool:
             runs = list(
-                pool.map(lambda r: cl.fine_run(x, k_fine, np.random.default_rng([self.seed, r])), (0, 1))
+                pool.map(lambda r: cl.fine_run(x, k_fine, np.random.default_rng([self.seed, r])), RUNS)
             )
         ks = cl.candidate_counts(k_fine, max(2, k_fine // self.branching**2))
         curve = cl.stability_curve(runs, k_fine, ks)
