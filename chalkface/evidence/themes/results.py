@@ -6,6 +6,7 @@ Notes are machine codes with parameters (:class:`Note`); the presentation layer 
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -221,12 +222,13 @@ class ThemeResult:
         texts = [i for i in range(len(self.assignments)) if self._has_text(i)]
         levels = sorted({values[i] for i in texts if values[i] is not None}, key=_sort_key)
         ids: list[int | None] = [t.id for t in self.themes] + [None]
+        pairs = Counter((values[i], self.assignments[i]) for i in texts)
+        sizes = Counter(values[i] for i in texts)
         rows: list[ThemeShare] = []
         for g in levels:
-            members = [i for i in texts if values[i] == g]
-            n = len(members)
+            n = sizes[g]
             for theme_id in ids:
-                count = sum(1 for i in members if self.assignments[i] == theme_id)
+                count = pairs[(g, theme_id)]
                 lo, hi = proportion_interval(count, n, alpha=alpha)
                 rows.append(ThemeShare(theme_id, g, count, n, count / n, lo, hi))
         notes = (Note("not_disclosure_controlled"), Note("intervals_assume_independent_answers"))
