@@ -23,6 +23,10 @@ the answers into themes a person can expand:
 6. **Coarser levels** by Ward's linkage between the final themes, each level about ``branching`` times
    fewer groups, down to two.
 
+On CLINC150 (4,500 requests, 150 intents; ``bench/themes.py``) it finds 204 themes, leaves 3.0 % over and
+agrees with the intents at NMI 0.88, in about 6 s after embedding; BERTopic on the same embeddings takes
+about 20 times longer (NMI 0.89, 5.8 % in its topic -1).
+
 The caller must pass the project's redactor as ``redact`` (the default leaves quotes unchanged, and the
 result says so with the note ``quotes_not_redacted``) and must withhold what is below its threshold:
 :meth:`ThemeResult.withhold` does so for themes and quotes, and :meth:`ThemeResult.shares` gives exact
