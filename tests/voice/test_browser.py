@@ -14,6 +14,7 @@ from chalkface.register.models import Deployment, Supplier, Tool, ToolVersion
 from chalkface.voice import actions
 from chalkface.voice.models import IncidentReport, QuestionSet, Response
 from chalkface.workplaces.models import Organisation
+from tests.voice.helpers import mix_all
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -116,6 +117,7 @@ def test_it_completes_a_checkin_and_an_incident_report_in_a_browser(
     _chromium()
     _campaign_obj, plain = _campaign()
     _run(live_server.url, plain, javascript)
+    mix_all()
     saved = Response.objects.get()
     assert saved.answers["comment"] == "Ask [name], she knows."
     assert saved.answers["workload"] == 4
