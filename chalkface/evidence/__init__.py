@@ -4,6 +4,7 @@ This package never imports Django; ``tests/evidence/test_purity.py`` enforces it
 """
 
 from chalkface.evidence.auditor import AuditDecision, QueryAuditor, Slice, audit_sequence
+from chalkface.evidence.cellkey import CellKey
 from chalkface.evidence.change import (
     IncidentRateChange,
     InterruptedTimeSeries,
@@ -19,13 +20,15 @@ from chalkface.evidence.change import (
     signal_list,
     version_order,
 )
+from chalkface.evidence.deduction import attacker_intervals
 from chalkface.evidence.disclosure import (
     DisclosurePolicy,
     ProtectedTable,
+    PublishedCount,
     TableCell,
-    attacker_intervals,
     protect_partition,
     protect_table,
+    publish_counts,
 )
 from chalkface.evidence.equity import EquityGapResult, Gap, equity_gap
 from chalkface.evidence.errors import (
@@ -37,6 +40,7 @@ from chalkface.evidence.errors import (
     QueryRefused,
 )
 from chalkface.evidence.estimate import EstimateRow, EstimateTable, estimate, estimate_many
+from chalkface.evidence.history import HistoryGate, HistoryStore, Members, ReleaseHistory, conditions_of
 from chalkface.evidence.intervals import (
     DesignMean,
     design_effect,
@@ -48,12 +52,19 @@ from chalkface.evidence.intervals import (
 )
 from chalkface.evidence.notes import Note, format_p
 from chalkface.evidence.privacy import DPRelease, DPValue, PrivacyBudget, release_counts, release_means
+from chalkface.evidence.release import Release, ReleasedFigure, ReleaseGate, ReleaseRefused
 from chalkface.evidence.tool_figures import ToolFigures, tool_figures
 from chalkface.evidence.weighting import Raker, RakingResult, rake
 
 __all__ = [
+    "HistoryGate",
+    "HistoryStore",
+    "Members",
+    "ReleaseHistory",
+    "conditions_of",
     "AuditDecision",
     "BudgetExhausted",
+    "CellKey",
     "ColumnError",
     "ConvergenceError",
     "DPRelease",
@@ -74,9 +85,14 @@ __all__ = [
     "OrdinalLogitResult",
     "PrivacyBudget",
     "ProtectedTable",
+    "PublishedCount",
     "QueryAuditor",
     "QueryRefused",
     "Raker",
+    "Release",
+    "ReleaseGate",
+    "ReleaseRefused",
+    "ReleasedFigure",
     "RakingResult",
     "Signal",
     "SignalList",
@@ -99,6 +115,7 @@ __all__ = [
     "proportion_interval",
     "protect_partition",
     "protect_table",
+    "publish_counts",
     "rake",
     "release_counts",
     "release_means",

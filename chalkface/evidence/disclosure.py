@@ -23,9 +23,11 @@ from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
-from scipy.optimize import linprog
 
+from chalkface.evidence.cellkey import CellKey, cell_key
+from chalkface.evidence.deduction import flow_intervals
 from chalkface.evidence.errors import EvidenceError
+from chalkface.evidence.history import HistoryGate
 from chalkface.evidence.notes import Note
 
 Status = Literal["primary", "secondary"] | None
@@ -46,6 +48,9 @@ class DisclosurePolicy:
     k: int = 10
     round_to: int | None = None
     zeros_disclosive: bool = False
+    cell_key: CellKey | None = None
+    #: The release history to judge each group against (:mod:`chalkface.evidence.history`); ``None``: none.
+    history: HistoryGate | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.k < 1:
@@ -67,148 +72,49 @@ class DisclosurePolicy:
             k=self.k,
         )
 
+    @property
+    def repeat_reason(self) -> Note:
+        """The reason given for a group hidden by the release history."""
+        return Note(
+            "repeated",
+            f"hidden because, with the figures already shown, it would single out a group of fewer than "
+            f"k={self.k} people once too often",
+            k=self.k,
+        )
+
+    def admits(self, group: Sequence[tuple[str, Any]], counts: Sequence[tuple[str, int, float]]) -> bool:
+        """True unless the release history refuses this group (``counts``: measure, n, record-key sum)."""
+        if self.history is None:
+            return True
+        return self.history.admit_group(group, [(m, n, int(key)) for m, n, key in counts])
+
+    def with_history(self, history: HistoryGate | None) -> DisclosurePolicy:
+        """This policy, judged against ``history``."""
+        from dataclasses import replace
+
+        return replace(self, history=history)
+
     def is_small(self, n: int) -> bool:
         """True when a group of ``n`` must not be shown."""
         if n == 0:
             return self.zeros_disclosive
         return n < self.k
 
-    def publish_count(self, n: int) -> int:
-        """The count as published: rounded when the policy rounds (half away from zero)."""
+    def publish_count(self, n: int, key_sum: float | None = None) -> int:
+        """The count as published: with its cell-key noise when the policy perturbs and ``key_sum`` (the sum
+        of the group's record keys) is given; rounded when the policy rounds (half away from zero)."""
+        if self.cell_key is not None:
+            if key_sum is None:
+                raise EvidenceError("this policy perturbs counts: give the group's record-key sum")
+            if n >= self.k:
+                n = n + self.cell_key.count_noise(cell_key(key_sum), n, self.k)
         if self.round_to is None:
             return int(n)
         return int(math.floor(n / self.round_to + 0.5)) * self.round_to
 
-
-# ---------------------------------------------------------------------------------------------------------
-# The attacker
-
-
-def _table_constraints(shape: tuple[int, int]) -> npt.NDArray[np.float64]:
-    """Additivity constraints of a table with totals: rows are equations over the flattened full table."""
-    r1, c1 = shape  # including the total row and column
-    rows = []
-    for i in range(r1):
-        eq = np.zeros((r1, c1))
-        eq[i, : c1 - 1] = 1.0
-        eq[i, c1 - 1] = -1.0
-        rows.append(eq.ravel())
-    for j in range(c1 - 1):  # the total column's own column equation repeats the total row's
-        eq = np.zeros((r1, c1))
-        eq[: r1 - 1, j] = 1.0
-        eq[r1 - 1, j] = -1.0
-        rows.append(eq.ravel())
-    return np.array(rows)
-
-
-def attacker_intervals(
-    full: npt.ArrayLike, hidden: npt.ArrayLike, cells: Sequence[tuple[int, int]] | None = None
-) -> dict[tuple[int, int], tuple[float, float]]:
-    """What an attacker can deduce about hidden cells of a table with totals.
-
-    ``full`` is the table including its totals (last row and last column, the grand total bottom right);
-    ``hidden`` a boolean mask of the same shape. For each hidden cell (or those listed in ``cells``) this
-    solves two linear programmes, minimising and maximising the cell subject to every published value, the
-    additivity of rows and columns, and non-negativity. Returns ``{(row, col): (low, high)}``; ``high`` is
-    ``inf`` when nothing bounds the cell. Tables with totals have totally unimodular constraints, so these
-    bounds are also the bounds over whole numbers.
-    """
-    table = np.asarray(full, dtype=np.float64)
-    mask = np.asarray(hidden, dtype=bool)
-    if table.shape != mask.shape or table.ndim != 2:
-        raise EvidenceError(
-            "the table and the mask of hidden cells must be two-dimensional and the same shape"
-        )
-    a = _table_constraints(table.shape)
-    flat_hidden = np.flatnonzero(mask.ravel())
-    flat_known = np.flatnonzero(~mask.ravel())
-    a_h = a[:, flat_hidden]
-    b = -a[:, flat_known] @ table.ravel()[flat_known]
-    keep = np.any(a_h != 0, axis=1)
-    a_h, b = a_h[keep], b[keep]
-    targets = cells if cells is not None else [divmod(int(f), table.shape[1]) for f in flat_hidden]
-    position = {int(f): i for i, f in enumerate(flat_hidden)}
-    out: dict[tuple[int, int], tuple[float, float]] = {}
-    for r, c in targets:
-        flat = r * table.shape[1] + c
-        if flat not in position:
-            value = float(table[r, c])
-            out[(r, c)] = (value, value)
-            continue
-        cost = np.zeros(len(flat_hidden))
-        cost[position[flat]] = 1.0
-        bounds = []
-        for sign in (1.0, -1.0):
-            if a_h.shape[0] == 0:
-                res_ok, res_val, unbounded = False, 0.0, sign < 0
-            else:
-                res = linprog(sign * cost, A_eq=a_h, b_eq=b, bounds=(0, None), method="highs")
-                res_ok, unbounded = res.status == 0, res.status == 3
-                res_val = float(res.fun) if res_ok and res.fun is not None else 0.0
-            if res_ok:
-                bounds.append(sign * res_val)
-            elif unbounded or a_h.shape[0] == 0:
-                bounds.append(0.0 if sign > 0 else math.inf)
-            else:  # infeasible: the figures contradict each other, which cannot happen for real data
-                raise EvidenceError("the published table is inconsistent with its totals")
-        out[(r, c)] = (max(0.0, bounds[0]), bounds[1])
-    return out
-
-
-def flow_intervals(
-    full: npt.ArrayLike, hidden: npt.ArrayLike, cells: Sequence[tuple[int, int]]
-) -> dict[tuple[int, int], tuple[float, float]]:
-    """The same bounds as :func:`attacker_intervals`, computed as maximum flows (much faster).
-
-    Negating the totals turns a table with totals into one whose rows and columns all sum to zero, so the
-    changes that keep every published figure are circulations on the bipartite graph of rows and columns
-    whose edges are the hidden cells; non-negativity caps each edge in one direction. How far a hidden cell
-    can rise (or fall) is the maximum flow that can return around such a cycle. This is what
-    :func:`complementary_suppression` uses; the tests check it against the linear-programming attacker.
-    """
-    from scipy.sparse import csr_array
-    from scipy.sparse.csgraph import maximum_flow
-
-    table = np.asarray(full, dtype=np.int64)
-    mask = np.asarray(hidden, dtype=bool)
-    n_rows, n_cols = table.shape
-    big = int(table[mask].sum()) + 1 if mask.any() else 1
-    sign = np.ones(table.shape, dtype=np.int64)
-    sign[-1, :] *= -1
-    sign[:, -1] *= -1  # totals count negatively, the grand total positively again
-    n_nodes = n_rows + n_cols
-    out: dict[tuple[int, int], tuple[float, float]] = {}
-    hidden_cells = [(int(i), int(j)) for i, j in np.argwhere(mask)]
-    for r, c in cells:
-        value = int(table[r, c])
-        if not mask[r, c]:
-            out[(r, c)] = (float(value), float(value))
-            continue
-        src, dst, cap = [], [], []
-        for i, j in hidden_cells:
-            if (i, j) == (r, c):
-                continue
-            row_node, col_node = i, n_rows + j
-            down = int(table[i, j])  # how far the cell may fall
-            forward, backward = (big, down) if sign[i, j] > 0 else (down, big)
-            src += [row_node, col_node]
-            dst += [col_node, row_node]
-            cap += [forward, backward]
-        if not cap:
-            out[(r, c)] = (float(value), float(value))
-            continue
-        graph = csr_array(
-            (np.array(cap, dtype=np.int32), (np.array(src), np.array(dst))), shape=(n_nodes, n_nodes)
-        )
-        graph.sum_duplicates()
-        row_node, col_node = r, n_rows + c
-        # raising the cell sends flow along it one way and back round the cycle the other way
-        up_from, up_to = (col_node, row_node) if sign[r, c] > 0 else (row_node, col_node)
-        up = int(maximum_flow(graph, up_from, up_to).flow_value)
-        down = int(maximum_flow(graph, up_to, up_from).flow_value)
-        hi = math.inf if up >= big else float(value + up)
-        out[(r, c)] = (float(max(0, value - down)), hi)
-    return out
+    @property
+    def perturbs(self) -> bool:
+        return self.cell_key is not None
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -353,6 +259,7 @@ def protect_table(
     policy: DisclosurePolicy | None = None,
     rows: Sequence[str] | None = None,
     cols: Sequence[str] | None = None,
+    forced: npt.ArrayLike | None = None,
 ) -> ProtectedTable:
     """Apply primary and complementary suppression to a two-way table of counts shown with its totals.
 
@@ -377,6 +284,8 @@ def protect_table(
     full[n_rows, :n_cols] = inner.sum(axis=0)
     full[n_rows, n_cols] = inner.sum()
     primary = np.vectorize(policy.is_small, otypes=[bool])(full)
+    if forced is not None:  # cells the release history refuses are hidden like small ones
+        primary[:n_rows, :n_cols] |= np.asarray(forced, dtype=bool).reshape(n_rows, n_cols)
     status = complementary_suppression(full, primary, policy.k)
 
     def cell(i: int, j: int) -> TableCell:
@@ -397,7 +306,9 @@ def protect_table(
     )
 
 
-def protect_partition(counts: Sequence[int], policy: DisclosurePolicy) -> list[Status]:
+def protect_partition(
+    counts: Sequence[int], policy: DisclosurePolicy, forced: Sequence[bool] | None = None
+) -> list[Status]:
     """Suppression for groups that partition a population whose total is published elsewhere.
 
     Small groups are hidden (primary); then, while any is hidden, the smallest other groups are hidden too
@@ -406,7 +317,10 @@ def protect_partition(counts: Sequence[int], policy: DisclosurePolicy) -> list[S
     population is smaller than ``k`` everything is hidden.
     """
     n = np.asarray(counts, dtype=np.int64)
-    status: list[Status] = ["primary" if policy.is_small(int(v)) else None for v in n]
+    hide = forced if forced is not None else [False] * len(n)
+    status: list[Status] = [
+        "primary" if policy.is_small(int(v)) or f else None for v, f in zip(n, hide, strict=True)
+    ]
     if int(n.sum()) < policy.k and n.size:
         return ["primary" if s == "primary" else "secondary" for s in status]
     hidden = [i for i, s in enumerate(status) if s is not None]
@@ -418,3 +332,46 @@ def protect_partition(counts: Sequence[int], policy: DisclosurePolicy) -> list[S
         status[nxt] = "secondary"
         hidden.append(nxt)
     return status
+
+
+@dataclass(frozen=True)
+class PublishedCount:
+    """A count as it may be shown: its published value, or hidden and why."""
+
+    code: Any
+    n: int | None
+    suppressed: bool
+    reason: str | None
+    perturbed: bool = False
+
+
+def publish_counts(
+    counts: Sequence[tuple[Any, int, float | None]],
+    policy: DisclosurePolicy,
+    column: str | None = None,
+    measure: str = "responses",
+) -> list[PublishedCount]:
+    """Counts of groups that partition a population, ``(code, count, record-key sum)`` each, as they may be
+    published: small groups and their complements hidden (:func:`protect_partition`), the rest with their
+    cell-key noise when the policy perturbs. Each group is judged by the policy's release history too (as
+    ``measure``): the group whose ``column`` has the value ``code``, or with no ``column`` the whole
+    population (then give one count)."""
+
+    def group(code: Any) -> tuple[tuple[str, Any], ...]:
+        return ((column, code),) if column is not None else ()
+
+    refused = [
+        not policy.is_small(n) and not policy.admits(group(code), [(measure, n, float(key or 0))])
+        for code, n, key in counts
+    ]
+    statuses = protect_partition([n for _code, n, _key in counts], policy, refused)
+    out = []
+    for (code, n, key_sum), status, repeated in zip(counts, statuses, refused, strict=True):
+        if status is not None:
+            reason = policy.small_reason if status == "primary" else policy.secondary_reason
+            if repeated:
+                reason = policy.repeat_reason
+            out.append(PublishedCount(code, None, True, reason, policy.perturbs))
+        else:
+            out.append(PublishedCount(code, policy.publish_count(n, key_sum), False, None, policy.perturbs))
+    return out

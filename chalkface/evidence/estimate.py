@@ -19,11 +19,13 @@ from scipy import stats
 
 from chalkface.evidence._frames import describe_group, jsonable, require_columns, require_numeric
 from chalkface.evidence._models import FEW_CLUSTERS
+from chalkface.evidence.cellkey import cell_key, tag_of
 from chalkface.evidence.disclosure import DisclosurePolicy, Status, protect_partition, protect_table
 from chalkface.evidence.errors import ColumnError, EvidenceError
+from chalkface.evidence.history import refused_groups
 from chalkface.evidence.intervals import korn_graubard_interval, proportion_interval
 from chalkface.evidence.notes import NO_RESPONSES, Note
-from chalkface.evidence.sufficient import design_variance, sufficient_statistics
+from chalkface.evidence.sufficient import design_variance, srs_variance, sufficient_statistics
 
 Kind = Literal["auto", "proportion", "mean", "agreement"]
 ResolvedKind = Literal["proportion", "mean", "agreement"]
@@ -88,6 +90,8 @@ class EstimateTable:
     method: str
     alpha: float = 0.05
     notes: tuple[str, ...] = field(default=())
+    #: Made under cell-key perturbation (see :mod:`chalkface.evidence.cellkey`).
+    perturbed: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -211,7 +215,8 @@ def estimate_many(
     policy = policy or DisclosurePolicy(k=k)
     by = tuple(by)
     measures = list(measures)
-    require_columns(frame, [*measures, *by, weight, cluster])
+    key = policy.cell_key.column if policy.cell_key is not None else None
+    require_columns(frame, [*measures, *by, weight, cluster, key])
     for measure in measures:
         if measure in by:
             raise ColumnError(f"column {measure!r} cannot be both the measure and a grouping")
@@ -224,6 +229,8 @@ def estimate_many(
 
     w_expr = pl.col(weight).cast(pl.Float64) if weight else pl.lit(1.0)
     columns: list[pl.Expr] = [pl.col(c) for c in by] + ([pl.col(cluster)] if cluster else [])
+    if key is not None:
+        columns.append(pl.col(key).alias("__key"))
     specs: list[tuple[str, ResolvedKind, list[tuple[Statistic, str]]]] = []
     for j, measure in enumerate(measures):
         resolved = _detect_kind(frame, measure, level) if kind == "auto" else kind
@@ -264,7 +271,11 @@ def estimate_many(
     else:
         grid = pl.DataFrame()
     suff = sufficient_statistics(
-        data, by, cluster, [(f"m{j}", [y for _, y in sp[2]]) for j, sp in enumerate(specs)]
+        data,
+        by,
+        cluster,
+        [(f"m{j}", [y for _, y in sp[2]]) for j, sp in enumerate(specs)],
+        key="__key" if key is not None else None,
     )
     if by:
         suff = grid.join(suff, on=list(by), how="left").fill_null(0).sort(list(by))
@@ -272,10 +283,14 @@ def estimate_many(
 
     weighted = weight is not None
     tables = []
+    # The release history (if the policy has one) judges each group once, on every measure's count.
+    refused = (
+        refused_groups(policy, data, records, by, [sp[0] for sp in specs]) if key else [False] * len(records)
+    )
     for j, (measure, kind_j, named) in enumerate(specs):
         m = f"m{j}"
         counts = [int(rec[f"n_{m}"]) for rec in records]
-        statuses = _suppression(counts, grid, by, policy)
+        statuses = _suppression(counts, grid, by, policy, refused)
         notes: list[str] = []
         if any(s == "secondary" for s in statuses):
             notes.append(
@@ -317,35 +332,67 @@ def estimate_many(
                 )
         rows: list[EstimateRow] = []
         for stat, y in named:
-            for rec, status, n in zip(records, statuses, counts, strict=True):
+            for rec, status, n, repeated in zip(records, statuses, counts, refused, strict=True):
                 group = tuple((c, rec[c]) for c in by)
                 if status is not None or n == 0:
                     reason = policy.small_reason if status == "primary" else policy.secondary_reason
+                    if repeated and not policy.is_small(n):
+                        reason = policy.repeat_reason
                     if n == 0 and status is None:
                         reason = NO_RESPONSES
                     rows.append(
                         EstimateRow(group, stat, None if status else 0, None, None, None, None, True, reason)
                     )
                     continue
-                rows.append(_row(group, stat, rec, m, y, policy, weighted, proportion_method, alpha))
+                rows.append(
+                    _row(
+                        group,
+                        stat,
+                        rec,
+                        m,
+                        y,
+                        policy,
+                        weighted,
+                        proportion_method,
+                        alpha,
+                        measure,
+                        kind_j,
+                        cluster is not None,
+                    )
+                )
         method = _method_name(kind_j, weighted, cluster, proportion_method)
         tables.append(
-            EstimateTable(measure, by, kind_j, tuple(rows), policy.k, weighted, method, alpha, tuple(notes))
+            EstimateTable(
+                measure,
+                by,
+                kind_j,
+                tuple(rows),
+                policy.k,
+                weighted,
+                method,
+                alpha,
+                tuple(notes),
+                policy.perturbs,
+            )
         )
     return tables
 
 
 def _suppression(
-    counts: list[int], grid: pl.DataFrame, by: tuple[str, ...], policy: DisclosurePolicy
+    counts: list[int],
+    grid: pl.DataFrame,
+    by: tuple[str, ...],
+    policy: DisclosurePolicy,
+    refused: list[bool],
 ) -> list[Status]:
     if len(by) == 2 and counts:
         r_levels = grid[by[0]].unique(maintain_order=True).len()
         c_levels = grid[by[1]].unique(maintain_order=True).len()
         table = np.asarray(counts, dtype=np.int64).reshape(r_levels, c_levels)
-        protected = protect_table(table, policy)
+        protected = protect_table(table, policy, forced=np.asarray(refused).reshape(r_levels, c_levels))
         flat = protected.status[:r_levels, :c_levels].ravel()
         return [None if s == 0 else ("primary" if s == 1 else "secondary") for s in flat]
-    return protect_partition(counts, policy)
+    return protect_partition(counts, policy, refused)
 
 
 def _method_name(kind: str, weighted: bool, cluster: str | None, proportion_method: str) -> str:
@@ -378,14 +425,39 @@ def _row(
     weighted: bool,
     proportion_method: ProportionMethod,
     alpha: float,
+    measure: str = "",
+    kind: str = "",
+    clustered: bool = False,
 ) -> EstimateRow:
     n = int(rec[f"n_{m}"])
     sw, sw2 = float(rec[f"sw_{m}"]), float(rec[f"sw2_{m}"])
-    n_eff = sw * sw / sw2 if sw2 > 0 else 0.0
     mean, var, df = design_variance(rec, m, y)
+    # Effective n: n over the design effect of clustering and weighting together, that is the variance of
+    # the estimate against the variance the same number of independent, equally weighted answers would give
+    # (truncated at 1: a design effect below 1 here is chance, not design).
+    srs = srs_variance(rec, m, y) if stat == "mean" else (mean * (1 - mean) / (n - 1) if n > 1 else math.nan)
+    kish = sw * sw / sw2 if sw2 > 0 else float(n)
+    if clustered and math.isfinite(var) and math.isfinite(srs) and srs > 0:
+        deff = max(var / srs, 1.0)
+    else:  # unclustered (or no variance to compare): the design effect of the weights alone (Kish)
+        deff = max(n / kish, 1.0) if kish else 1.0
+    n_eff = n / deff
+    published = policy.publish_count(n, rec.get(f"ks_{m}"))
+    noise_var = 0.0
+    if policy.cell_key is not None:
+        # Continuous noise on the sum behind the figure, fixed by the group's cell key (see cellkey.py).
+        scale = policy.cell_key.scale(
+            measure, "mean_agreement" if kind == "agreement" and stat == "mean" else stat
+        )
+        key_sum = rec.get(f"ksy_{y}") if stat != "mean" else rec.get(f"ks_{m}")
+        tag = tag_of(f"{measure}/{stat}")
+        average_weight = sw / n if n else 1.0
+        mean = mean + policy.cell_key.sum_noise(cell_key(key_sum or 0), scale, tag) * average_weight / sw
+        noise_var = policy.cell_key.sum_variance(scale) * average_weight**2 / (sw * sw)
+        n_eff = n_eff * published / n
     if stat == "mean":
         if df >= 1 and math.isfinite(var):
-            half = float(stats.t.ppf(1 - alpha / 2, df)) * math.sqrt(var)
+            half = float(stats.t.ppf(1 - alpha / 2, df)) * math.sqrt(var + noise_var)
             lo, hi = mean - half, mean + half
         else:
             lo = hi = math.nan
@@ -394,16 +466,19 @@ def _row(
         if proportion_method == "korn_graubard":
             lo, hi, _ = korn_graubard_interval(p, var if math.isfinite(var) else 0.0, n, df, alpha)
         else:
-            size = n_eff if weighted else float(n)
-            count = float(round(p * n)) if not weighted else p * size
+            size = n_eff if (weighted or policy.cell_key is not None or deff > 1) else float(n)
+            count = float(round(p * n)) if size == float(n) else p * size
             lo, hi = proportion_interval(min(count, size), size, alpha=alpha, method="wilson")
+        if noise_var:
+            widen = math.sqrt(1 + noise_var / max(p * (1 - p) / max(size, 1.0), 1e-12))
+            lo, hi = max(0.0, p - (p - lo) * widen), min(1.0, p + (hi - p) * widen)
         mean = p
     if not math.isfinite(lo):
         raise EvidenceError(f"cannot compute an interval for {describe_group(group)} from {n} response(s)")
     return EstimateRow(
         group=group,
         statistic=stat,
-        n=policy.publish_count(n),
+        n=published,
         n_eff=round(n_eff, 1),
         estimate=_round(mean),
         lower=_round(lo),

@@ -11,18 +11,29 @@ import polars as pl
 
 
 def sufficient_statistics(
-    frame: pl.DataFrame, by: Sequence[str], cluster: str | None, measures: Sequence[tuple[str, Sequence[str]]]
+    frame: pl.DataFrame,
+    by: Sequence[str],
+    cluster: str | None,
+    measures: Sequence[tuple[str, Sequence[str]]],
+    key: str | None = None,
 ) -> pl.DataFrame:
     """Per group, in one pass over the data, for each measure ``m`` with outcome columns ``ys``: the number of
     answers ``n_m``, ``sw_m`` (sum of weights), ``sw2_m``, ``sww_m`` (sum over clusters of squared cluster
     weight), ``nc_m`` (clusters), and per outcome ``y`` the sums ``swy_y``, ``sw2y_y``, ``sw2y2_y`` from which
-    the mean and its linearised (clustered) variance follow. Column ``wv_m`` holds ``w`` where ``m`` was
-    answered and 0 elsewhere; outcome columns hold 0 where ``m`` was not answered."""
+    the mean and its linearised (clustered) variance follow, and the unweighted ``sy_y`` and ``sy2_y`` for the
+    variance under simple random sampling (the design effect's denominator). Column ``wv_m`` holds ``w`` where
+    ``m`` was answered and 0 elsewhere; outcome columns hold 0 where ``m`` was not answered.
+
+    With ``key`` (a column of record keys, see :mod:`chalkface.evidence.cellkey`): ``ks_m``, the sum of the
+    keys of those who answered ``m``, and per outcome ``ksy_y``, the sum of keys times ``y`` (for a 0/1
+    outcome, the keys of those answering 1)."""
     keys = list(by)
     group_keys: list[str | pl.Expr] = list(keys) or [pl.lit(0).alias("__all")]
     lazy = frame.lazy()
     aggs: list[pl.Expr] = []
+    plain = _plain_sums(measures, key)
     if cluster is None:
+        aggs += plain
         for m, ys in measures:
             wv = pl.col(f"wv_{m}")
             aggs += [
@@ -41,7 +52,8 @@ def sufficient_statistics(
                 ]
         out = lazy.group_by(group_keys).agg(aggs)
     else:
-        first: list[pl.Expr] = []
+        first: list[pl.Expr] = list(plain)
+        aggs += [pl.col(e.meta.output_name()).sum() for e in plain]
         for m, ys in measures:
             wv = pl.col(f"wv_{m}")
             first += [
@@ -75,6 +87,33 @@ def sufficient_statistics(
     if not keys:
         out = out.drop("__all")
     return (out.sort(keys) if keys else out).collect()
+
+
+def _plain_sums(measures: Sequence[tuple[str, Sequence[str]]], key: str | None) -> list[pl.Expr]:
+    """Unweighted sums per measure and outcome, and the record-key sums (:func:`sufficient_statistics`)."""
+    out: list[pl.Expr] = []
+    for m, ys in measures:
+        answered = (pl.col(f"wv_{m}") > 0).cast(pl.Float64)
+        for y in ys:
+            out += [
+                (answered * pl.col(y)).sum().alias(f"sy_{y}"),
+                (answered * pl.col(y) * pl.col(y)).sum().alias(f"sy2_{y}"),
+            ]
+        if key is not None:
+            k = pl.col(key).cast(pl.Float64)
+            out.append((answered * k).sum().alias(f"ks_{m}"))
+            out += [(answered * k * pl.col(y)).sum().alias(f"ksy_{y}") for y in ys]
+    return out
+
+
+def srs_variance(row: dict[str, Any], m: str, y: str) -> float:
+    """The variance of the (unweighted) mean if the answers were a simple random sample: ``s^2 / n``."""
+    n = float(row[f"n_{m}"])
+    if n < 2:
+        return math.nan
+    mean = float(row[f"sy_{y}"]) / n
+    s2 = (float(row[f"sy2_{y}"]) - n * mean * mean) / (n - 1)
+    return max(s2, 0.0) / n
 
 
 def design_variance(row: dict[str, Any], m: str, y: str) -> tuple[float, float, int]:

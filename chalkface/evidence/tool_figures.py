@@ -88,7 +88,9 @@ def tool_figures(
             if by in sub.columns and sub[by].null_count() < sub.height:
                 breakdowns[by] = tuple(estimate_many(sub, present, [by], **options))
     n = sub.height
-    published = None if policy.is_small(n) else policy.publish_count(n)
+    key_sum = float(sub[policy.cell_key.column].sum()) if policy.cell_key is not None else None
+    shown = not policy.is_small(n) and policy.admits((), [("responses", n, key_sum or 0.0)])
+    published = policy.publish_count(n, key_sum) if shown else None
     places = None
     if published is not None and use_cluster is not None:
         places = int(sub[use_cluster].n_unique())

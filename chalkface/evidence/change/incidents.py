@@ -40,6 +40,7 @@ class IncidentRateChange:
     suppressed: bool
     reason: str | None
     tool_name: str | None = None
+    perturbed: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {k: jsonable(v) for k, v in vars(self).items()}
@@ -72,6 +73,7 @@ def incident_rate_change(
     exposure_col: str = "deployment_months",
     k: int = 10,
     tool_name: str | None = None,
+    policy: DisclosurePolicy | None = None,
 ) -> IncidentRateChange:
     """Compare incident rates per exposure between two versions with a quasi-Poisson model.
 
@@ -107,7 +109,14 @@ def incident_rate_change(
     n_a = int(inc.filter(pl.col(version) == after).height)
     e_b = float(cells.filter(pl.col(version) != after)["__exposure"].sum())
     e_a = float(cells.filter(pl.col(version) == after)["__exposure"].sum())
-    policy = DisclosurePolicy(k=k)
+    policy = policy or DisclosurePolicy(k=k)
+    k = policy.k
+    key_b = key_a = None
+    if policy.cell_key is not None:
+        ck = policy.cell_key.column
+        require_columns(incidents, [ck], "the incidents")
+        key_b = float(inc.filter(pl.col(version) != after)[ck].sum())
+        key_a = float(inc.filter(pl.col(version) == after)[ck].sum())
     if e_b <= 0 or e_a <= 0:
         raise EvidenceError(f"no exposure recorded for version {before_label if e_b <= 0 else after!r}")
     if policy.is_small(n_b + n_a) or n_b == 0 or n_a == 0:
@@ -133,6 +142,7 @@ def incident_rate_change(
                 k=k,
             ),
             tool_name,
+            policy.perturbs,
         )
     y = cells["__count"].cast(pl.Float64).to_numpy()
     d = (cells[version] == after).cast(pl.Float64).to_numpy()
@@ -153,12 +163,12 @@ def incident_rate_change(
         tool=tool,
         before=before_label,
         after=after,
-        incidents_before=policy.publish_count(n_b),
-        incidents_after=policy.publish_count(n_a),
+        incidents_before=policy.publish_count(n_b, key_b),
+        incidents_after=policy.publish_count(n_a, key_a),
         exposure_before=e_b,
         exposure_after=e_a,
-        rate_before=100 * n_b / e_b,
-        rate_after=100 * n_a / e_a,
+        rate_before=100 * policy.publish_count(n_b, key_b) / e_b,
+        rate_after=100 * policy.publish_count(n_a, key_a) / e_a,
         rate_ratio=math.exp(b),
         lower=math.exp(b - tcrit * se),
         upper=math.exp(b + tcrit * se),
@@ -167,4 +177,5 @@ def incident_rate_change(
         suppressed=False,
         reason=None,
         tool_name=tool_name,
+        perturbed=policy.perturbs,
     )

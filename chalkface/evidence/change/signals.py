@@ -15,6 +15,7 @@ from statsmodels.stats.multitest import multipletests  # type: ignore[import-unt
 from chalkface.evidence._frames import jsonable, require_columns
 from chalkface.evidence.change.incidents import incident_rate_change
 from chalkface.evidence.change.versions import VersionComparison, compare_versions, display_name
+from chalkface.evidence.disclosure import DisclosurePolicy
 from chalkface.evidence.errors import EvidenceError
 from chalkface.evidence.notes import format_p
 
@@ -40,6 +41,7 @@ class Signal:
     notes: tuple[str, ...] = ()
     tool_name: str | None = None
     measure_label: str | None = None
+    perturbed: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {k: jsonable(v) for k, v in vars(self).items()}
@@ -132,6 +134,7 @@ def signal_list(
     unknown: Sequence[str] = ("dont_know",),
     labels: Mapping[str, str] | None = None,
     tool_names: Mapping[Any, str] | None = None,
+    policy: DisclosurePolicy | None = None,
 ) -> SignalList:
     """Test every tool's every version change on every measure (and incident rates), controlling the FDR.
 
@@ -173,10 +176,12 @@ def signal_list(
                     after=after,
                     cluster=cluster,
                     k=k,
+                    policy=policy,
                     ordinal=False,
                     tool=tool,
                     tool_name=tool_names.get(tool),
                     measure_label=labels.get(m),
+                    within={tool_col: tool},
                 )
                 if cmp.suppressed or cmp.p_value is None or not math.isfinite(cmp.p_value):
                     not_shown.append(cmp.sentence())
@@ -219,6 +224,7 @@ def signal_list(
                     exposure_col=exposure_col,
                     k=k,
                     tool_name=tool_names.get(tool),
+                    policy=policy,
                 )
             except EvidenceError as exc:
                 not_shown.append(
@@ -282,6 +288,7 @@ def signal_list(
                     obj.notes if is_cmp else (),
                     tool_names.get(r["tool"]),
                     labels.get(r["measure"]) if is_cmp else None,
+                    bool(obj.perturbed),
                 )
             )
     tests.sort(key=lambda s: (s.q_value, str(s.tool), s.measure, s.after))

@@ -5,6 +5,7 @@ for agreement scales the proportional-odds odds ratio."""
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,6 +16,7 @@ from scipy import optimize, stats
 
 from chalkface.evidence._frames import jsonable, require_columns, require_numeric
 from chalkface.evidence._models import fit_linear
+from chalkface.evidence.cellkey import cell_key, tag_of
 from chalkface.evidence.change.ordinal import OrdinalLogit, separation
 from chalkface.evidence.disclosure import DisclosurePolicy
 from chalkface.evidence.errors import EvidenceError
@@ -55,6 +57,8 @@ class VersionComparison:
     notes: tuple[str, ...] = ()
     tool_name: str | None = None
     measure_label: str | None = None
+    k: int = 10
+    perturbed: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         out = {k: jsonable(v) for k, v in vars(self).items()}
@@ -155,8 +159,12 @@ def compare_versions(
     tool: Any = None,
     tool_name: str | None = None,
     measure_label: str | None = None,
+    within: Mapping[str, Any] | None = None,
 ) -> VersionComparison:
     """Compare ``measure`` between responses about version ``before`` and version ``after``.
+
+    ``within``: conditions every response in ``frame`` meets beyond the policy's (e.g. the tool, when the
+    frame holds one tool's responses), so that the release history knows which groups are compared.
 
     ``tool_name`` and ``measure_label``: what :meth:`VersionComparison.sentence` calls the tool and the
     measure (default: ``tool`` and ``measure`` themselves).
@@ -167,7 +175,8 @@ def compare_versions(
     proportional-odds odds ratio. Both groups need at least ``k`` responses or nothing is shown.
     """
     policy = policy or DisclosurePolicy(k=k)
-    require_columns(frame, [measure, version, cluster])
+    key = policy.cell_key.column if policy.cell_key is not None else None
+    require_columns(frame, [measure, version, cluster, key])
     require_numeric(frame, measure)
     data = frame.with_columns(pl.col(version).cast(pl.String)).filter(
         pl.col(version).is_in([str(before), str(after)]) & pl.col(measure).is_not_null()
@@ -193,7 +202,21 @@ def compare_versions(
             "odds_ratio_upper",
         ]
     )
-    if policy.is_small(n_b) or policy.is_small(n_a) or n_b == 0 or n_a == 0:
+    repeated = False
+    if policy.history is not None and key is not None and n_b and n_a:
+        keys_all = data[key].cast(pl.Float64).to_numpy()
+        for label, n_v, chosen in ((before, n_b, ~is_after), (after, n_a, is_after)):
+            group = (*(within or {}).items(), (version, str(label)))
+            if not policy.is_small(n_v) and not policy.admits(
+                group, [(measure, n_v, float(keys_all[chosen].sum()))]
+            ):
+                repeated = True
+    if policy.is_small(n_b) or policy.is_small(n_a) or n_b == 0 or n_a == 0 or repeated:
+        reason = (
+            policy.repeat_reason
+            if repeated
+            else Note("below_k_version", f"{policy.small_reason} for one of the versions", k=policy.k)
+        )
         return VersionComparison(
             measure,
             str(before),
@@ -203,10 +226,12 @@ def compare_versions(
             **empty,
             clustered_by=cluster,
             suppressed=True,
-            reason=Note("below_k_version", f"{policy.small_reason} for one of the versions", k=policy.k),
+            reason=reason,
             tool=tool,
             tool_name=tool_name,
             measure_label=measure_label,
+            k=policy.k,
+            perturbed=policy.perturbs,
         )
     x = np.column_stack([np.ones(y.size), is_after.astype(float)])
     groups = data[cluster].to_numpy() if cluster is not None else None
@@ -272,18 +297,39 @@ def compare_versions(
             notes=tuple(notes),
             tool_name=tool_name,
             measure_label=measure_label,
+            k=policy.k,
+            perturbed=policy.perturbs,
         )
+    mean_b, mean_a = float(y[~is_after].mean()), float(y[is_after].mean())
+    difference, lower, upper = coef.estimate, coef.lower, coef.upper
+    key_b = key_a = None
+    if policy.cell_key is not None and key is not None:
+        # The same noise as the tool page's breakdown by version gives these two groups (same people, same
+        # cell keys), so the comparison and the page agree and neither can be subtracted from the other.
+        ck = policy.cell_key
+        keys = data[key].cast(pl.Float64).to_numpy()
+        key_b, key_a = float(keys[~is_after].sum()), float(keys[is_after].sum())
+        scale = ck.scale(measure, "mean_agreement" if ordinal else "mean")
+        tag = tag_of(f"{measure}/mean")
+        noise_b = ck.sum_noise(cell_key(key_b), scale, tag) / n_b
+        noise_a = ck.sum_noise(cell_key(key_a), scale, tag) / n_a
+        mean_b, mean_a = mean_b + noise_b, mean_a + noise_a
+        difference = coef.estimate + noise_a - noise_b
+        if math.isfinite(coef.se) and coef.se > 0:
+            t = (coef.upper - coef.estimate) / coef.se
+            half = t * math.sqrt(coef.se**2 + ck.sum_variance(scale) * (1 / n_a**2 + 1 / n_b**2))
+            lower, upper = difference - half, difference + half
     return VersionComparison(
         measure=measure,
         before=str(before),
         after=str(after),
-        n_before=policy.publish_count(n_b),
-        n_after=policy.publish_count(n_a),
-        mean_before=float(y[~is_after].mean()),
-        mean_after=float(y[is_after].mean()),
-        difference=coef.estimate,
-        lower=coef.lower,
-        upper=coef.upper,
+        n_before=policy.publish_count(n_b, key_b),
+        n_after=policy.publish_count(n_a, key_a),
+        mean_before=mean_b,
+        mean_after=mean_a,
+        difference=difference,
+        lower=lower,
+        upper=upper,
         p_value=coef.p_value,
         mann_whitney_u=u,
         mann_whitney_p=p_mw,
@@ -302,6 +348,8 @@ def compare_versions(
         notes=tuple(notes),
         tool_name=tool_name,
         measure_label=measure_label,
+        k=policy.k,
+        perturbed=policy.perturbs,
     )
 
 
