@@ -119,6 +119,7 @@ def prepare_main(subscribers: int | None) -> dict[str, Any]:
     import django
 
     django.setup()
+    from chalkface.voice.loading import SYNTHETIC_CAMPAIGN
     from django.db.models import Count
     from django.urls import reverse
 
@@ -128,7 +129,6 @@ def prepare_main(subscribers: int | None) -> dict[str, Any]:
     from chalkface.insights import alerts
     from chalkface.insights.models import Alert, ShownSlice, Subscription
     from chalkface.register.models import Deployment, Tool, ToolVersion
-    from chalkface.voice.loading import SYNTHETIC_CAMPAIGN
     from chalkface.voice.models import Campaign, IncidentReport, Response, Share
     from chalkface.workplaces.models import Organisation
 

@@ -23,7 +23,6 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from chalkface.evidence import BudgetExhausted
 from chalkface.insights.filters import InvalidFilter
-from chalkface.insights.shown import SliceRefused
 
 logger = logging.getLogger(__name__)
 
@@ -131,7 +130,7 @@ def install(api: NinjaAPI) -> None:
     def on_not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
         return _respond("not_found")
 
-    def on_refused(request: HttpRequest, exc: SliceRefused | BudgetExhausted) -> HttpResponse:
+    def on_refused(request: HttpRequest, exc: BudgetExhausted) -> HttpResponse:
         return _respond("refused", getattr(exc, "reason", "") or str(exc))
 
     def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
@@ -148,5 +147,4 @@ def install(api: NinjaAPI) -> None:
     api.add_exception_handler(PermissionDenied, on_forbidden)
     api.add_exception_handler(Http404, on_not_found)
     api.add_exception_handler(ObjectDoesNotExist, on_not_found)
-    api.add_exception_handler(SliceRefused, on_refused)
     api.add_exception_handler(BudgetExhausted, on_refused)

@@ -21,11 +21,8 @@ from chalkface.cli.base import operator, setup_django
 def brief(tool_slug: str, campaign_slug: str | None, fmt: str, out: Path) -> None:
     """Write the evidence brief for a tool: findings, charts, incidents, method note (4-8 pages)."""
     setup_django()
-    from chalkface.insights.brief import build_brief
-    from chalkface.insights.frames import results_frame
-    from chalkface.insights.results import incident_summary
+    from chalkface.insights.brief import brief_for_user
     from chalkface.register.models import Tool
-    from chalkface.voice.access import threshold_for
     from chalkface.voice.models import Campaign
 
     started = time.perf_counter()
@@ -37,12 +34,7 @@ def brief(tool_slug: str, campaign_slug: str | None, fmt: str, out: Path) -> Non
         campaign = Campaign.objects.filter(slug=campaign_slug).first()
         if campaign is None:
             raise click.ClickException(f"No campaign with the slug {campaign_slug!r}.")
-    viewer = operator()
-    frame = results_frame(viewer, tool=tool, campaign=campaign)
-    k = campaign.threshold if campaign else threshold_for(frame["campaign_id"].unique().to_list() or [None])
-    document = build_brief(
-        frame, tool, k, campaign=campaign, incidents=incident_summary(viewer, tool=tool, campaign=campaign)
-    )
+    document = brief_for_user(operator(), tool, campaign=campaign, channel="cli.brief", with_quotes=False)
     out.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "pdf":
         out.write_bytes(document.pdf())
@@ -74,7 +66,7 @@ def export(campaign_slug: str, fmt: str, out: Path, dp: bool) -> None:
     if campaign is None:
         raise click.ClickException(f"No campaign with the slug {campaign_slug!r}.")
     try:
-        tables = campaign_export_tables(operator(), campaign, dp=dp)
+        tables = campaign_export_tables(operator(), campaign, dp=dp, channel="cli.export")
     except BudgetExhausted as exc:
         raise click.ClickException(str(exc)) from exc
     files = write_tables(tables, fmt, out, campaign.slug)

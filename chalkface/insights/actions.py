@@ -1,10 +1,9 @@
-"""State changes of the insight layer: what a viewer has been shown, privacy-budget releases, alert
+"""State changes of the insight layer: the record of what was released, privacy-budget releases, alert
 subscriptions and the alerts they raise. Each function owns its transaction."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable
+import hashlib
 from typing import Any
 
 import polars as pl
@@ -15,8 +14,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chalkface.accounts import audit
-from chalkface.evidence import PrivacyBudget, Slice, release_counts, release_means
-from chalkface.insights.models import Alert, PrivacyLedger, ShownSlice, Subscription
+from chalkface.evidence import PrivacyBudget, Release, ReleaseHistory, release_counts, release_means
+from chalkface.insights.models import (
+    Alert,
+    PrivacyLedger,
+    ReleasedGroup,
+    ReleaseIsolation,
+    ReleaseRecord,
+    Subscription,
+)
 from chalkface.insights.wording import MEASURES
 from chalkface.register.models import Tool
 from chalkface.voice.models import Campaign
@@ -26,29 +32,53 @@ DP_EPSILON_COUNTS = 0.5
 DP_EPSILON_MEAN = 0.25
 DP_BUDGET = 3.0
 
-# --- What each viewer has been shown ---------------------------------------------------------------------
+# --- What was released ------------------------------------------------------------------------------------
 
 
-def slice_key(slice_: Slice) -> str:
-    """The key a shown population is stored under: its conditions, in a stable order."""
-    return json.dumps(slice_.to_dict(), sort_keys=True, default=str)[:500]
+def record_release(
+    viewer: Any, audience: str, release: Release, histories: list[ReleaseHistory] | None = None
+) -> ReleaseRecord:
+    """Record a release that passed the gate: one row for the release; and, from ``histories``, every group
+    it released or hid for the first time and every isolation it made, for later releases to be judged
+    against (in the same transaction, so the history never lags the figures)."""
+    user = viewer if getattr(viewer, "pk", None) is not None and viewer.is_authenticated else None
+    with transaction.atomic():
+        record = ReleaseRecord.objects.create(
+            channel=release.channel[:40],
+            viewer=user,
+            audience=audience[:300],
+            figures=len(release.figures),
+            shown=sum(1 for f in release.figures if f.n is not None),
+            digest=release.digest,
+        )
+        for history in histories or []:
+            save_history(history)
+    return record
 
 
-def remember_shown(user: Any, campaign: Campaign | None, slices: Iterable[Slice]) -> None:
-    """Record that the viewer has been shown these populations (one row each, never twice)."""
-    if not getattr(user, "is_authenticated", False):
-        return
-    known = set(ShownSlice.objects.filter(user=user, campaign=campaign).values_list("key", flat=True))
-    for slice_ in slices:
-        key = slice_key(slice_)
-        if key in known:
-            continue
-        known.add(key)
-        try:
-            with transaction.atomic():
-                ShownSlice.objects.create(user=user, campaign=campaign, key=key, conditions=slice_.to_dict())
-        except IntegrityError:
-            continue
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def save_history(history: ReleaseHistory) -> None:
+    """Store what ``history`` decided (released groups, hidden groups, isolations) and clear it."""
+    groups = [
+        ReleasedGroup(label_hash=_digest(g.label), label=g.label, counts=[list(c) for c in g.counts])
+        for g in history.pending
+    ]
+    groups += [
+        ReleasedGroup(label_hash=_digest(label), label=label, counts=[], refused=True)
+        for label in history.pending_refused
+    ]
+    ReleasedGroup.objects.bulk_create(groups, ignore_conflicts=True, batch_size=500)
+    ReleaseIsolation.objects.bulk_create(
+        [ReleaseIsolation(fingerprint=i.fingerprint, pair_hash=i.pair) for i in history.pending_isolations],
+        ignore_conflicts=True,
+        batch_size=500,
+    )
+    history.pending.clear()
+    history.pending_refused.clear()
+    history.pending_isolations.clear()
 
 
 # --- Differentially private releases ---------------------------------------------------------------------

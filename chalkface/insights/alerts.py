@@ -11,29 +11,36 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from chalkface.insights import actions
-from chalkface.insights.frames import incident_frame, results_frame
+from chalkface.insights.frames import incident_frame, scoped_frame
+from chalkface.insights.history import gate_for
 from chalkface.insights.models import Subscription
 from chalkface.insights.overview import Finding, find_signals
+from chalkface.insights.release import audience_of, publish
 from chalkface.insights.results import workplace_results
-from chalkface.insights.shown import SliceRefused
-from chalkface.voice.access import can_see_results, result_scopes, threshold_for
+from chalkface.voice.access import result_scopes, threshold_for
 
 
 def run_alerts() -> int:
     """Compute signals for every subscriber and raise the new ones; returns how many alerts were raised."""
     raised = 0
     subscriptions = Subscription.objects.select_related("user", "tool", "workplace").order_by("user_id")
-    cache: dict[int, list[Finding]] = {}
+    # Signals depend only on what a subscriber may see, which many share (every national officer sees the
+    # same campaigns): they are worked out once per audience, not once per subscriber.
+    cache: dict[str, list[Finding]] = {}
     for subscription in subscriptions:
         user = subscription.user
-        if not user.is_active or not can_see_results(user):
+        scopes = result_scopes(user) if user.is_active else {}
+        if not scopes:
             continue
         if subscription.tool is not None:
-            if user.pk not in cache:
-                scopes = result_scopes(user)
-                frame = results_frame(user)
-                cache[user.pk] = find_signals(frame, incident_frame(user), threshold_for(scopes), limit=1000)
-            for finding in cache[user.pk]:
+            audience = audience_of(scopes)
+            if audience not in cache:
+                k = threshold_for(scopes)
+                gate = gate_for(k, scopes)
+                found = find_signals(scoped_frame(scopes), incident_frame(user), k, limit=1000, gate=gate)
+                publish(user, "alert", scopes, k, [f.evidence for f in found], gates=[gate])
+                cache[audience] = found
+            for finding in cache[audience]:
                 if finding.tool != subscription.tool.slug:
                     continue
                 title = _("New signal about %(tool)s") % {"tool": subscription.tool.name}
@@ -42,8 +49,8 @@ def run_alerts() -> int:
                 )
         elif subscription.workplace is not None:
             try:
-                results = workplace_results(user, subscription.workplace)
-            except (PermissionDenied, SliceRefused):
+                results = workplace_results(user, subscription.workplace, channel="alert")
+            except PermissionDenied:
                 continue
             url = reverse("insights:workplace", args=[subscription.workplace.slug])
             if results.enough:

@@ -19,12 +19,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chalkface import redaction
-from chalkface.evidence import EstimateTable, Slice
+from chalkface.evidence import EstimateTable, HistoryGate
 from chalkface.insights.charts import Chart, counts_chart, estimate_chart, figure_rows
-from chalkface.insights.frames import results_frame
+from chalkface.insights.frames import scoped_frame
+from chalkface.insights.history import gate_for
 from chalkface.insights.incidents import IncidentSummary, incident_summary
+from chalkface.insights.release import publish
 from chalkface.insights.results import Comparison, analyse_tool, compare, versions_of
-from chalkface.insights.shown import check_slice
 from chalkface.insights.wording import CONTEXT_GROUPINGS, MEASURE_LABELS, MEASURES, display_n_eff, plain_notes
 from chalkface.register.models import Deployment, Tool, ToolVersion
 from chalkface.voice.access import (
@@ -70,6 +71,7 @@ class BriefDocument:
     versions: list[dict[str, Any]]
     workplaces_deploying: int
     notes: list[str] = field(default_factory=list)
+    figures: list[Any] = field(default_factory=list, repr=False)  # what it shows, for the release gate
 
     def context(self, *, for_print: bool) -> dict[str, Any]:
         return {"brief": self, "for_print": for_print}
@@ -144,10 +146,12 @@ def build_brief(
     campaign: Campaign | None = None,
     incidents: IncidentSummary | None = None,
     quotes: list[str] | None = None,
+    gate: HistoryGate | None = None,
 ) -> BriefDocument:
-    """Compute every figure of the brief from one tool's visible check-ins (already audited)."""
+    """Compute every figure of the brief from one tool's visible check-ins; the caller passes
+    ``document.figures`` through :func:`chalkface.insights.release.publish` before showing it."""
     frame = frame.filter(pl.col("tool_id") == tool.slug)
-    headline, breakdowns, n, places = analyse_tool(frame, tool, k, groupings=BRIEF_GROUPINGS)
+    headline, breakdowns, n, places = analyse_tool(frame, tool, k, groupings=BRIEF_GROUPINGS, gate=gate)
     findings: list[str] = []
     if n is None:
         findings.append(
@@ -166,7 +170,9 @@ def build_brief(
         for measure in MEASURES:
             answered = frame.filter(pl.col(measure).is_not_null())
             if answered.height:
-                comparisons.append(compare(answered, measure, pair[0], pair[1], k, tool, ordinal=False))
+                comparisons.append(
+                    compare(answered, measure, pair[0], pair[1], k, tool, ordinal=False, gate=gate)
+                )
         clear = [c for c in comparisons if not c.suppressed and c.p_value is not None and c.p_value < 0.05]
         if clear:
             findings += [c.sentence() for c in clear]
@@ -220,6 +226,7 @@ def build_brief(
         versions=versions_of(tool),
         workplaces_deploying=Deployment.objects.filter(tool=tool).values("workplace").distinct().count(),
         notes=notes,
+        figures=[headline, *breakdowns.values(), comparisons, incidents.published if incidents else []],
     )
 
 
@@ -248,15 +255,24 @@ def quotes_for(user: Any, tool: Tool, campaign: Campaign | None, k: int) -> list
     return [redaction.protect(c)[:400] for c in comments[:MAX_QUOTES]]
 
 
-def brief_for_user(user: Any, tool: Tool, *, campaign: Campaign | None = None) -> BriefDocument:
-    """The brief as this viewer may see it. Raises ``PermissionDenied`` or ``SliceRefused``."""
+def brief_for_user(
+    user: Any,
+    tool: Tool,
+    *,
+    campaign: Campaign | None = None,
+    channel: str = "brief.html",
+    with_quotes: bool = True,
+) -> BriefDocument:
+    """The brief as this viewer may see it, through the release gate. Raises ``PermissionDenied``.
+    ``with_quotes=False`` leaves out staff comments (the command line's operator is no campaign's owner)."""
     scopes = narrow(result_scopes(user), campaign, None)
     if not scopes:
         raise PermissionDenied(_("No campaign has shared its results with you yet."))
     k = threshold_for(scopes)
-    everyone = results_frame(user, campaign=campaign)
-    check_slice(user, campaign, everyone, Slice.of(tool_id=tool.slug), k)
+    frame = scoped_frame(scopes, tool)
     incidents = incident_summary(user, tool=tool, campaign=campaign)
-    return build_brief(
-        everyone, tool, k, campaign=campaign, incidents=incidents, quotes=quotes_for(user, tool, campaign, k)
-    )
+    gate = gate_for(k, scopes, tool_id=tool.slug)
+    quotes = quotes_for(user, tool, campaign, k) if with_quotes else []
+    document = build_brief(frame, tool, k, campaign=campaign, incidents=incidents, quotes=quotes, gate=gate)
+    publish(user, channel, scopes, k, document.figures, {"tool_id": tool.slug}, [gate])
+    return document

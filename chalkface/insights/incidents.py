@@ -1,12 +1,13 @@
 """Incident and concern reports counted for the insight pages: by category and severity, small counts
-hidden."""
+hidden, every count carrying its cell-key noise."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from chalkface.evidence import DisclosurePolicy, protect_partition
+from chalkface.evidence import PublishedCount, publish_counts
+from chalkface.insights.frames import policy_for
 from chalkface.insights.wording import plain_reason
 from chalkface.register.models import Tool
 from chalkface.voice.access import incident_scopes, scope_q, threshold_for
@@ -22,6 +23,7 @@ class IncidentSummary:
     total: int | None
     by_category: list[dict[str, Any]]
     by_severity: list[dict[str, Any]]
+    published: list[PublishedCount] = field(default_factory=list, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -32,27 +34,26 @@ class IncidentSummary:
         }
 
 
-def _protected_counts(counts: dict[str, int], labels: dict[str, Any], k: int) -> list[dict[str, Any]]:
-    policy = DisclosurePolicy(k=k)
-    codes = list(labels)
-    statuses = protect_partition([counts.get(c, 0) for c in codes], policy)
-    out = []
-    for code, status in zip(codes, statuses, strict=True):
-        n = counts.get(code, 0)
-        hidden = status is not None
-        reason = None
-        if hidden:
-            reason = policy.small_reason if status == "primary" else policy.secondary_reason
-        out.append(
-            {
-                "code": code,
-                "label": str(labels[code]),
-                "n": None if hidden else n,
-                "suppressed": hidden,
-                "reason": plain_reason(reason),
-            }
-        )
-    return out
+def _counted(
+    rows: list[tuple[str, str, int]], index: int, labels: dict[str, Any], k: int
+) -> tuple[list[dict[str, Any]], list[PublishedCount]]:
+    counts: dict[str, list[int]] = {code: [0, 0] for code in labels}
+    for row in rows:
+        cell = counts.setdefault(row[index], [0, 0])
+        cell[0] += 1
+        cell[1] += row[2]
+    published = publish_counts([(code, n, float(keys)) for code, (n, keys) in counts.items()], policy_for(k))
+    shown = [
+        {
+            "code": p.code,
+            "label": str(labels.get(p.code, p.code)),
+            "n": p.n,
+            "suppressed": p.suppressed,
+            "reason": plain_reason(p.reason),
+        }
+        for p in published
+    ]
+    return shown, published
 
 
 def incident_summary(
@@ -77,17 +78,16 @@ def incident_summary(
     reports = IncidentReport.objects.filter(scope_q(scopes))
     if tool is not None:
         reports = reports.filter(tool=tool)
-    rows = list(reports.values_list("category", "severity"))
+    rows = list(reports.values_list("category", "severity", "record_key"))
     k = threshold_for(scopes)
-    categories: dict[str, int] = {}
-    severities: dict[str, int] = {}
-    for category, severity in rows:
-        categories[category] = categories.get(category, 0) + 1
-        severities[severity] = severities.get(severity, 0) + 1
-    total = len(rows)
+    policy = policy_for(k)
+    by_category, published = _counted(rows, 0, dict(IncidentCategory.choices), k)
+    by_severity, more = _counted(rows, 1, dict(Severity.choices), k)
+    (everyone,) = publish_counts([("all", len(rows), float(sum(row[2] for row in rows)))], policy)
     return IncidentSummary(
         k=k,
-        total=total if total >= k else None,
-        by_category=_protected_counts(categories, dict(IncidentCategory.choices), k),
-        by_severity=_protected_counts(severities, dict(Severity.choices), k),
+        total=everyone.n,
+        by_category=by_category,
+        by_severity=by_severity,
+        published=[everyone, *published, *more],
     )

@@ -1,5 +1,5 @@
-"""What the insight layer remembers: the slices each viewer has been shown (for the query auditor), each
-campaign's privacy budget, and alert subscriptions with the alerts they raised."""
+"""What the insight layer remembers: what was released to whom (the release gate's record), each campaign's
+privacy budget, and alert subscriptions with the alerts they raised."""
 
 from __future__ import annotations
 
@@ -11,28 +11,57 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
-class ShownSlice(models.Model):
-    """A population (filter definition) a viewer has been shown figures for, within one campaign or, with no
-    campaign, within everything the viewer may see. The query auditor judges new slices against these."""
+class ReleaseRecord(models.Model):
+    """One release of figures through the release gate: which channel, to whom, what (a digest, how many),
+    when (the day). Staff-side: it says what a viewer was shown, nothing about who answered."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    campaign = models.ForeignKey("voice.Campaign", null=True, blank=True, on_delete=models.CASCADE)
-    key = models.CharField(max_length=500)
-    conditions = models.JSONField(default=dict)
-    shown_at = models.DateTimeField(default=timezone.now)
+    channel = models.CharField(max_length=40)
+    viewer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    audience = models.CharField(
+        max_length=300, help_text=_("The campaigns (and workplaces) the figures describe")
+    )
+    released_on = models.DateField(default=timezone.localdate)
+    figures = models.PositiveIntegerField()
+    shown = models.PositiveIntegerField()
+    digest = models.CharField(max_length=64)
+
+    class Meta:
+        indexes = [models.Index(fields=["channel", "released_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.channel} ({self.figures} figures)"
+
+
+class ReleasedGroup(models.Model):
+    """A group of check-ins whose figures have been released (or that the release history hid), for
+    everyone: its conditions, and for each measure how many answered and the sum of their record keys.
+    Later releases are judged against these (:mod:`chalkface.evidence.history`). Never shown to anyone;
+    it holds no answer and nothing about any one person."""
+
+    label_hash = models.CharField(max_length=64, unique=True)
+    label = models.TextField(help_text=_("The group's conditions, column by column"))
+    counts = models.JSONField(help_text=_("[measure, n, record-key sum] for each measure"))
+    refused = models.BooleanField(default=False)
+    released_on = models.DateField(default=timezone.localdate)
+
+    def __str__(self) -> str:
+        return self.label[:80]
+
+
+class ReleaseIsolation(models.Model):
+    """A pair of released groups, one inside the other, that differ by fewer than k people:
+    ``fingerprint`` (the sum of those people's record keys) says who, without saying who."""
+
+    fingerprint = models.BigIntegerField()
+    pair_hash = models.CharField(max_length=64)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["user", "campaign", "key"], name="one_shown_slice_per_key"),
-            models.UniqueConstraint(
-                fields=["user", "key"],
-                condition=models.Q(campaign__isnull=True),
-                name="one_global_shown_slice",
-            ),
+            models.UniqueConstraint(fields=["fingerprint", "pair_hash"], name="one_isolation_per_pair")
         ]
 
     def __str__(self) -> str:
-        return self.key
+        return f"isolation {self.fingerprint}"
 
 
 class PrivacyLedger(models.Model):

@@ -10,12 +10,14 @@ import polars as pl
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
-from chalkface.evidence import DisclosurePolicy, EstimateTable
+from chalkface.evidence import EstimateTable
 from chalkface.insights.actions import release_dp_tables
-from chalkface.insights.frames import results_frame
+from chalkface.insights.frames import policy_for, scoped_frame
+from chalkface.insights.history import gate_for
+from chalkface.insights.release import publish
 from chalkface.insights.results import headline_tables
 from chalkface.insights.wording import MEASURE_LABELS
-from chalkface.voice.access import can_export
+from chalkface.voice.access import can_export, narrow, result_scopes
 from chalkface.voice.models import Campaign
 
 EXPORT_GROUPINGS: tuple[str, ...] = (
@@ -79,7 +81,9 @@ def data_dictionary() -> pl.DataFrame:
     )
 
 
-def campaign_export_tables(user: Any, campaign: Campaign, *, dp: bool = False) -> dict[str, pl.DataFrame]:
+def campaign_export_tables(
+    user: Any, campaign: Campaign, *, dp: bool = False, channel: str = "export"
+) -> dict[str, pl.DataFrame]:
     """The campaign's open data: aggregated, disclosure-controlled tables (never a row per check-in), keyed
     by table name, with ``data_dictionary``. With ``dp`` also noisy counts and means by tool (differential
     privacy), charged to the campaign's privacy budget, which is stored; asking again reuses the stored
@@ -88,18 +92,22 @@ def campaign_export_tables(user: Any, campaign: Campaign, *, dp: bool = False) -
         raise PermissionDenied(
             _("Only the campaign's owner and those it shares results with can download it.")
         )
-    frame = results_frame(user, campaign=campaign).with_columns(
+    scopes = narrow(result_scopes(user), campaign, None)
+    frame = scoped_frame(scopes).with_columns(
         (pl.col("tool_id") + " " + pl.col("version_label")).alias("tool_version")
     )
-    policy = DisclosurePolicy(k=campaign.threshold)
-    tables: dict[str, pl.DataFrame] = {
-        "estimates_overall": _estimates_frame(headline_tables(frame, policy), None)
-    }
+    gate = gate_for(campaign.threshold, scopes)
+    gate.joined = {"tool_version": ("tool_id", "version_label")}
+    policy = policy_for(campaign.threshold, gate)
+    overall = headline_tables(frame, policy)
+    tables: dict[str, pl.DataFrame] = {"estimates_overall": _estimates_frame(overall, None)}
+    shown: list[Any] = [overall]
     for grouping in EXPORT_GROUPINGS:
         data = frame.with_columns(pl.col(grouping).cast(pl.String))
-        tables[f"estimates_by_{grouping}"] = _estimates_frame(
-            headline_tables(data, policy, (grouping,)), grouping
-        )
+        grouped = headline_tables(data, policy, (grouping,))
+        shown.append(grouped)
+        tables[f"estimates_by_{grouping}"] = _estimates_frame(grouped, grouping)
+    publish(user, channel, scopes, campaign.threshold, shown, {"campaign": campaign.slug}, [gate])
     if dp:
         tables.update(release_dp_tables(campaign, frame))
     tables["data_dictionary"] = data_dictionary()

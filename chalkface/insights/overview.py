@@ -12,16 +12,18 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from chalkface.evidence import (
-    DisclosurePolicy,
-    EvidenceError,
-    Slice,
-    equity_gap,
-    protect_partition,
-    signal_list,
+from chalkface.evidence import EvidenceError, HistoryGate, equity_gap, publish_counts, signal_list
+from chalkface.insights.frames import (
+    CLUSTER,
+    exposure_frame,
+    figures_as_of,
+    incident_frame,
+    policy_for,
+    releases_frame,
+    scoped_frame,
 )
-from chalkface.insights.actions import remember_shown
-from chalkface.insights.frames import CLUSTER, exposure_frame, incident_frame, load, releases_frame
+from chalkface.insights.history import gate_for
+from chalkface.insights.release import publish
 from chalkface.insights.wording import (
     DONT_KNOW,
     MEASURES,
@@ -32,8 +34,8 @@ from chalkface.insights.wording import (
     signal_sentence,
 )
 from chalkface.register.models import Tool
-from chalkface.voice.access import result_scopes, scope_q, threshold_for
-from chalkface.voice.models import Campaign, Response
+from chalkface.voice.access import result_scopes, threshold_for
+from chalkface.voice.models import Campaign
 
 
 @dataclass
@@ -47,9 +49,12 @@ class Finding:
     key: str
     q_value: float | None = None
     notes: list[str] = field(default_factory=list)
+    evidence: Any = field(default=None, repr=False)  # the Signal or EquityGapResult, for the release gate
 
     def to_dict(self) -> dict[str, Any]:
-        return {**vars(self), "notes": list(self.notes)}
+        out = {**vars(self), "notes": list(self.notes)}
+        out.pop("evidence")
+        return out
 
 
 @dataclass
@@ -60,6 +65,8 @@ class Overview:
     tools: list[dict[str, Any]]
     signals: list[Finding]
     k: int
+    published: list[Any] = field(default_factory=list, repr=False)
+    as_of: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -69,11 +76,17 @@ class Overview:
             "tools": self.tools,
             "signals": [s.to_dict() for s in self.signals],
             "k": self.k,
+            "figures_as_of": self.as_of,
         }
 
 
 def find_signals(
-    frame: pl.DataFrame, incidents: pl.DataFrame | None, k: int, *, limit: int = 10
+    frame: pl.DataFrame,
+    incidents: pl.DataFrame | None,
+    k: int,
+    *,
+    limit: int = 10,
+    gate: HistoryGate | None = None,
 ) -> list[Finding]:
     """Version changes and incident-rate changes (Benjamini-Hochberg across all tests), and equity gaps by
     deprivation with a significant trend, strongest first. Pure computation on a visible results frame.
@@ -82,7 +95,7 @@ def find_signals(
     findings: list[Finding] = []
     if frame.height == 0:
         return findings
-    tools = frame["tool_id"].unique().to_list()
+    tools = frame["tool_id"].drop_nulls().unique().to_list()
     names = dict(Tool.objects.filter(slug__in=tools).values_list("slug", "name"))
     exposure = exposure_frame(tools) if incidents is not None and incidents.height else None
     present = [m for m in MEASURES if frame[m].null_count() < frame.height]
@@ -97,6 +110,7 @@ def find_signals(
         k=k,
         labels=english(SENTENCE_LABELS),
         tool_names=names,
+        policy=policy_for(k, gate),
     )
     family = {kind: sum(1 for t in signals.tests if t.kind == kind) for kind in ("difference", "rate_ratio")}
     for s in signals.signals:
@@ -111,6 +125,7 @@ def find_signals(
                 f"{kind}:{s.tool}:{s.measure}:{s.before}:{s.after}",
                 s.q_value,
                 plain_notes(s.notes),
+                s,
             )
         )
     for tool in sorted(tools):
@@ -122,7 +137,10 @@ def find_signals(
             if answered.height < 2 * k:
                 continue
             try:
-                gap = equity_gap(answered, measure, "deprivation_quintile", cluster=CLUSTER, k=k)
+                within = gate.narrowed(tool_id=tool) if gate is not None else None
+                gap = equity_gap(
+                    answered, measure, "deprivation_quintile", cluster=CLUSTER, policy=policy_for(k, within)
+                )
             except EvidenceError:
                 # e.g. fewer than three quintiles shown, or no answers in them: no trend to report
                 continue
@@ -139,55 +157,77 @@ def find_signals(
                     f"equity:{tool}:{measure}",
                     trend.p_value,
                     plain_notes(gap.notes),
+                    gap,
                 )
             )
     findings.sort(key=lambda f: f.q_value if f.q_value is not None else 1.0)
     return findings[:limit]
 
 
-def overview(user: Any) -> Overview:
+def overview(user: Any, channel: str = "page.overview") -> Overview:
     """The officer's overview: campaigns, check-ins and workplaces covered, tools, the strongest signals."""
     scopes = result_scopes(user)
     if not scopes:
         raise PermissionDenied(_("No campaign has shared its results with you yet."))
     k = threshold_for(scopes)
-    policy = DisclosurePolicy(k=k)
-    frame = load(Response.objects.filter(scope_q(scopes)))
+    gate = gate_for(k, scopes)
+    policy = policy_for(k, gate)
+    frame = scoped_frame(scopes)
+    published: list[Any] = []
     campaigns = []
-    by_campaign = dict(frame.group_by("campaign_id").len().iter_rows()) if frame.height else {}
+    by_campaign = (
+        {
+            c: (n, keys)
+            for c, n, keys in frame.group_by("campaign_id")
+            .agg(pl.len(), pl.col("record_key").sum())
+            .iter_rows()
+        }
+        if frame.height
+        else {}
+    )
     for campaign in Campaign.objects.filter(pk__in=[c for c in scopes if c is not None]).select_related(
         "owner"
     ):
-        n = int(by_campaign.get(campaign.pk, 0))
+        n, keys = by_campaign.get(campaign.pk, (0, 0))
+        (count,) = publish_counts(
+            [(campaign.pk, int(n), float(keys))], policy_for(campaign.threshold, gate), "campaign_id"
+        )
+        published.append(count)
         campaigns.append(
             {
                 "slug": campaign.slug,
                 "name": campaign.name,
                 "owner": campaign.owner.name,
                 "k": campaign.threshold,
-                "n_responses": None if DisclosurePolicy(k=campaign.threshold).is_small(n) else n,
+                "n_responses": count.n,
                 "own_workplaces_only": scopes[campaign.pk] is not None,
             }
         )
-    tool_counts = frame.group_by("tool_id").len().sort("tool_id") if frame.height else pl.DataFrame()
     names = dict(Tool.objects.values_list("slug", "name"))
     tools: list[dict[str, Any]] = []
     if frame.height:
-        counts = tool_counts["len"].to_list()
-        statuses = protect_partition(counts, policy)
-        for (slug, n), status in zip(tool_counts.iter_rows(), statuses, strict=True):
-            tools.append(
-                {"slug": slug, "name": names.get(slug, slug), "n_responses": None if status else int(n)}
-            )
-        remember_shown(
-            user, None, [Slice.of(tool_id=t["slug"]) for t in tools if t["n_responses"] is not None]
+        per_tool = frame.group_by("tool_id").agg(pl.len(), pl.col("record_key").sum()).sort("tool_id")
+        counts = publish_counts(
+            [(slug, int(n), float(keys)) for slug, n, keys in per_tool.iter_rows()], policy, "tool_id"
         )
-    n = frame.height
+        published.extend(counts)
+        # check-ins about no tool in particular are counted (they are part of the total) but not listed
+        tools = [
+            {"slug": c.code, "name": names.get(c.code, c.code), "n_responses": c.n}
+            for c in counts
+            if c.code is not None
+        ]
+    (everyone,) = publish_counts([("all", frame.height, float(frame["record_key"].sum() or 0))], policy)
+    published.append(everyone)
+    signals = find_signals(frame, incident_frame(user), k, gate=gate)
+    publish(user, channel, scopes, k, [*published, *(f.evidence for f in signals)], gates=[gate])
     return Overview(
         campaigns=campaigns,
-        n_responses=None if policy.is_small(n) else n,
+        n_responses=everyone.n,
         n_workplaces=frame["workplace_id"].n_unique() if frame.height else 0,
         tools=tools,
-        signals=find_signals(frame, incident_frame(user), k),
+        signals=signals,
         k=k,
+        published=[*published, *(f.evidence for f in signals)],
+        as_of=figures_as_of(),
     )

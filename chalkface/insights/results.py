@@ -2,8 +2,10 @@
 viewer: every figure from :mod:`chalkface.evidence` with its n, effective n and interval, or hidden and why.
 
 Each function takes the viewer first and returns only what that viewer may see (the sharing rules of
-:mod:`chalkface.voice.access`); every population shown is checked against what the viewer has seen before
-(:func:`chalkface.insights.shown.check_slice`).
+:mod:`chalkface.voice.access`). Every figure is computed under :func:`chalkface.insights.frames.policy_for`
+(threshold, complementary suppression, cell-key perturbation), so any slice may be asked for: a group
+below k is hidden, and no two slices can be subtracted to single anyone out. The views hand what they
+show to :func:`chalkface.insights.release.publish`.
 """
 
 from __future__ import annotations
@@ -19,18 +21,17 @@ from django.utils.translation import gettext as _
 from chalkface.evidence import (
     DisclosurePolicy,
     EstimateTable,
-    QueryAuditor,
-    Slice,
+    HistoryGate,
     VersionComparison,
     compare_versions,
     estimate_many,
     tool_figures,
 )
-from chalkface.insights.actions import remember_shown, slice_key
 from chalkface.insights.filters import InvalidFilter, parse_filters
-from chalkface.insights.frames import CLUSTER, load, tool_named
+from chalkface.insights.frames import CLUSTER, figures_as_of, policy_for, scoped_frame, tool_named
+from chalkface.insights.history import gate_for
 from chalkface.insights.incidents import IncidentSummary, incident_summary
-from chalkface.insights.shown import check_slice
+from chalkface.insights.release import publish
 from chalkface.insights.wording import (
     CONTEXT_GROUPINGS,
     MEASURE_LABELS,
@@ -38,13 +39,14 @@ from chalkface.insights.wording import (
     SENTENCE_LABELS,
     comparison_sentence,
     english,
+    label_for,
     plain_notes,
     plain_reason,
     table_notes,
 )
 from chalkface.register.models import Deployment, Tool, ToolVersion
-from chalkface.voice.access import narrow, result_scopes, scope_q, threshold_for
-from chalkface.voice.models import Campaign, Response
+from chalkface.voice.access import narrow, result_scopes, threshold_for
+from chalkface.voice.models import Campaign
 from chalkface.workplaces.models import Organisation
 
 
@@ -63,17 +65,26 @@ class ToolResults:
     campaign: Campaign | None
     k: int
     filters: dict[str, str]
-    slice: Slice
+    conditions: dict[str, Any]
     n_responses: int | None
     n_workplaces: int | None
     headline: list[EstimateTable]
     breakdowns: dict[str, list[EstimateTable]] = field(default_factory=dict)
     versions: list[dict[str, Any]] = field(default_factory=list)
     incidents: IncidentSummary | None = None
+    as_of: str | None = None
 
     @property
     def filtered(self) -> bool:
         return bool(self.filters)
+
+    @property
+    def description(self) -> str:
+        """The slice shown, in words: "Role: Teacher, Phase: Primary"."""
+        names = {"period": _("Period"), **CONTEXT_GROUPINGS}
+        return ", ".join(
+            f"{names.get(col, col)}: {label_for(col, value)}" for col, value in self.conditions.items()
+        )
 
     @property
     def notes(self) -> list[str]:
@@ -87,7 +98,8 @@ class ToolResults:
             "campaign": self.campaign.slug if self.campaign else None,
             "k": self.k,
             "filters": dict(self.filters),
-            "slice": self.slice.to_dict(),
+            "slice": {"conditions": dict(self.conditions)},
+            "figures_as_of": self.as_of,
             "n_responses": self.n_responses,
             "n_workplaces": self.n_workplaces,
             "headline": [_table_dict(t) for t in self.headline],
@@ -116,25 +128,13 @@ def headline_tables(
     return estimate_many(frame, present, list(by), cluster=CLUSTER, policy=policy)
 
 
-def _published_groups(base: dict[str, Any], tables: list[EstimateTable]) -> list[Slice]:
-    slices: list[Slice] = []
-    seen: set[str] = set()
-    for table in tables:
-        for row in table.rows:
-            if row.suppressed:
-                continue
-            conditions = dict(base)
-            conditions.update({col: val for col, val in row.group})
-            slice_ = Slice.from_dict(conditions)
-            key = slice_key(slice_)
-            if key not in seen:
-                seen.add(key)
-                slices.append(slice_)
-    return slices
-
-
 def analyse_tool(
-    frame: pl.DataFrame, tool: Tool, k: int, *, groupings: Sequence[str] = tuple(CONTEXT_GROUPINGS)
+    frame: pl.DataFrame,
+    tool: Tool,
+    k: int,
+    *,
+    groupings: Sequence[str] = tuple(CONTEXT_GROUPINGS),
+    gate: HistoryGate | None = None,
 ) -> tuple[list[EstimateTable], dict[str, list[EstimateTable]], int | None, int | None]:
     """Headline and breakdowns of one tool's (already visible, already audited) check-ins, as
     :func:`chalkface.evidence.tool_figures` computes them for the tool page, the brief and the benchmark."""
@@ -144,7 +144,7 @@ def analyse_tool(
         measures=MEASURES,
         groupings=groupings,
         cluster=CLUSTER,
-        policy=DisclosurePolicy(k=k),
+        policy=policy_for(k, gate),
     )
     breakdowns = {by: list(tables) for by, tables in figures.breakdowns.items()}
     return list(figures.headline), breakdowns, figures.n_responses, figures.n_workplaces
@@ -156,6 +156,7 @@ def tool_results(
     *,
     campaign: Campaign | None = None,
     filters: dict[str, str] | None = None,
+    channel: str = "page.tool",
 ) -> ToolResults:
     """Results for one tool as the viewer may see them.
 
@@ -171,24 +172,23 @@ def tool_results(
         raise PermissionDenied(_("No campaign has shared its results with you yet."))
     conditions = parse_filters(filters)
     k = threshold_for(scopes)
-    everyone = load(Response.objects.filter(scope_q(scopes)))
-    frame = everyone.filter(pl.col("tool_id") == tool.slug)
-    base = {"tool_id": tool.slug}
-    slice_ = Slice.from_dict({**base, **conditions})
-    check_slice(user, campaign, everyone, slice_, k)
+    frame = scoped_frame(scopes, tool)
     kept = {name: str(v) for name, v in (filters or {}).items() if str(v or "").strip()}
+    as_of = figures_as_of()
+    gate = gate_for(k, scopes, tool_id=tool.slug, **conditions)
     if conditions:
-        chosen = QueryAuditor(k=k).fit(frame).mask(slice_) if frame.height else []
-        sub = frame.filter(pl.Series(chosen, dtype=pl.Boolean)) if frame.height else frame
-        headline, _breakdowns, n, places = analyse_tool(sub, tool, k, groupings=())
-        return ToolResults(tool, campaign, k, kept, slice_, n, places, headline, {}, versions_of(tool), None)
-    headline, breakdowns, n, places = analyse_tool(frame, tool, k)
-    remember_shown(
-        user, campaign, [s for tables in breakdowns.values() for s in _published_groups(base, tables)]
-    )
+        sub = frame.filter(pl.all_horizontal([pl.col(c) == v for c, v in conditions.items()]))
+        headline, _breakdowns, n, places = analyse_tool(sub, tool, k, groupings=(), gate=gate)
+        publish(user, channel, scopes, k, headline, {"tool_id": tool.slug, **conditions}, [gate])
+        return ToolResults(
+            tool, campaign, k, kept, conditions, n, places, headline, {}, versions_of(tool), None, as_of
+        )
+    headline, breakdowns, n, places = analyse_tool(frame, tool, k, gate=gate)
     incidents = incident_summary(user, tool=tool, campaign=campaign)
+    shown = [headline, *breakdowns.values(), incidents.published if incidents else []]
+    publish(user, channel, scopes, k, shown, {"tool_id": tool.slug}, [gate])
     return ToolResults(
-        tool, campaign, k, {}, slice_, n, places, headline, breakdowns, versions_of(tool), incidents
+        tool, campaign, k, {}, {}, n, places, headline, breakdowns, versions_of(tool), incidents, as_of
     )
 
 
@@ -222,6 +222,7 @@ def compare(
     tool: Tool,
     *,
     ordinal: bool | None = None,
+    gate: HistoryGate | None = None,
 ) -> Comparison:
     """:func:`compare_versions` of one tool's measure, clustered by workplace. The evidence layer reports
     what it cannot estimate (an odds ratio for separated answers, in ``odds_ratio_reason``; a clustered
@@ -232,7 +233,7 @@ def compare(
         before=before,
         after=after,
         cluster=CLUSTER,
-        k=k,
+        policy=policy_for(k, gate),
         ordinal=ordinal,
         tool=tool.slug,
         tool_name=tool.name,
@@ -242,7 +243,13 @@ def compare(
 
 
 def version_comparison(
-    user: Any, tool: Tool | str, before: str, after: str, *, campaign: Campaign | None = None
+    user: Any,
+    tool: Tool | str,
+    before: str,
+    after: str,
+    *,
+    campaign: Campaign | None = None,
+    channel: str = "page.compare",
 ) -> list[Comparison]:
     """Two versions of one tool side by side, measure by measure (difference in means clustered by workplace,
     rank-biserial, odds ratio), each hidden when either side has fewer than k check-ins."""
@@ -254,17 +261,15 @@ def version_comparison(
     if before not in labels or after not in labels:
         raise InvalidFilter(_("Choose two versions of this tool."))
     k = threshold_for(scopes)
-    everyone = load(Response.objects.filter(scope_q(scopes)))
-    frame = everyone.filter(pl.col("tool_id") == tool.slug)
-    for label in (before, after):
-        check_slice(
-            user, campaign, everyone, Slice.from_dict({"tool_id": tool.slug, "version_label": label}), k
-        )
+    frame = scoped_frame(scopes, tool)
+    gate = gate_for(k, scopes, tool_id=tool.slug)
     out = []
     for measure in MEASURES:
         if frame.height == 0 or frame[measure].null_count() == frame.height:
             continue
-        out.append(compare(frame.filter(pl.col(measure).is_not_null()), measure, before, after, k, tool))
+        answered = frame.filter(pl.col(measure).is_not_null())
+        out.append(compare(answered, measure, before, after, k, tool, gate=gate))
+    publish(user, channel, scopes, k, out, {"tool_id": tool.slug}, [gate])
     return out
 
 
@@ -303,24 +308,23 @@ class WorkplaceResults:
 
 
 def workplace_results(
-    user: Any, workplace: Organisation, *, campaign: Campaign | None = None
+    user: Any, workplace: Organisation, *, campaign: Campaign | None = None, channel: str = "page.workplace"
 ) -> WorkplaceResults:
     """A workplace's results for its rep, its employer lead (when the owner shares or owns) and officers.
 
-    Nothing is shown until at least k people in the workplace responded. For a viewer who also sees other
-    workplaces, the workplace is a slice and goes through the query auditor. Raises ``PermissionDenied``."""
+    Nothing is shown until at least k people in the workplace responded. Raises ``PermissionDenied``."""
     all_scopes = narrow(result_scopes(user), campaign, None)
     scopes = narrow(all_scopes, None, workplace)
     k = threshold_for(scopes)
-    policy = DisclosurePolicy(k=k)
-    everyone = load(Response.objects.filter(scope_q(all_scopes)))
-    frame = everyone.filter(pl.col("workplace_id") == workplace.pk)
+    gate = gate_for(k, scopes)
+    policy = policy_for(k, gate)
+    frame = scoped_frame(scopes, workplace=workplace)
     enough = not policy.is_small(frame.height)
     headline: list[EstimateTable] = []
     by_tool: list[EstimateTable] = []
     if enough:
-        check_slice(user, campaign, everyone, Slice.from_dict({"workplace_id": workplace.pk}), k)
         headline = headline_tables(frame, policy)
+        by_tool = headline_tables(frame, policy, ("tool_id",))
     deployments = [
         {
             "tool": d.tool.name,
@@ -332,11 +336,13 @@ def workplace_results(
         for d in Deployment.objects.filter(workplace=workplace).select_related("tool").order_by("tool__name")
     ]
     incidents = incident_summary(user, campaign=campaign, workplace=workplace)
+    shown = [headline, by_tool, incidents.published if incidents else []]
+    publish(user, channel, scopes, k, shown, {"workplace_id": workplace.pk}, [gate])
     return WorkplaceResults(
         workplace,
         campaign,
         k,
-        policy.publish_count(frame.height) if enough else None,
+        policy.publish_count(frame.height, float(frame["record_key"].sum())) if enough else None,
         enough,
         headline,
         by_tool,

@@ -42,7 +42,6 @@ def start_export(user: Any, campaign: Campaign, fmt: str, *, dp: bool) -> Any:
 def make_brief(job_id: str, tool_id: int, campaign_id: int | None, fmt: str) -> None:
     """The task: build the brief for the job's owner, as that person may see it."""
     from chalkface.insights.brief import brief_for_user
-    from chalkface.insights.shown import SliceRefused
     from chalkface.jobs import actions as jobs
 
     def work(job: Any) -> tuple[str, str]:
@@ -50,11 +49,14 @@ def make_brief(job_id: str, tool_id: int, campaign_id: int | None, fmt: str) -> 
         campaign = Campaign.objects.get(pk=campaign_id) if campaign_id else None
         jobs.set_progress(job_id, 0, 3, "Computing the figures")
         try:
-            document = brief_for_user(job.owner, tool, campaign=campaign)
-        except SliceRefused as refusal:
-            raise jobs.JobFailed(refusal.reason) from None
+            document = brief_for_user(job.owner, tool, campaign=campaign, channel=f"brief.{fmt}")
         except PermissionDenied as denied:
             raise jobs.JobFailed(str(denied)) from None
+        if document.n_responses is None:
+            raise jobs.JobFailed(
+                f"No brief was made: fewer than k={document.k} people answered about {tool.name} in the "
+                "results you may see."
+            )
         jobs.set_progress(job_id, 1, 3, "Drawing the charts")
         path = job_folder(job_id) / f"brief-{tool.slug}.{fmt}"
         if fmt == "pdf":

@@ -30,10 +30,9 @@ from chalkface.insights.filters import FILTERS, InvalidFilter
 from chalkface.insights.models import Alert, Subscription
 from chalkface.insights.overview import overview as officer_overview
 from chalkface.insights.results import ToolResults, tool_results, version_comparison, workplace_results
-from chalkface.insights.shown import SliceRefused
 from chalkface.insights.wording import CONTEXT_GROUPINGS, MEASURE_LABELS, MEASURES
 from chalkface.register.models import Tool, ToolVersion
-from chalkface.voice.access import can_export, can_see_results, visible_campaigns
+from chalkface.voice.access import can_export, can_see_results, narrow, result_scopes, visible_campaigns
 from chalkface.voice.models import Campaign
 from chalkface.workplaces.models import Organisation
 
@@ -152,9 +151,6 @@ def tool(request: HttpRequest, slug: str) -> HttpResponse:
     status = 200
     try:
         results = tool_results(request.user, found, campaign=campaign, filters=filters)
-    except SliceRefused as refusal:
-        context["refusal"] = refusal.reason
-        status = 200
     except InvalidFilter as error:
         context["invalid"] = str(error)
         status = 400
@@ -188,8 +184,6 @@ def compare(request: HttpRequest, slug: str) -> HttpResponse:
     if before and after and before != after:
         try:
             comparisons = version_comparison(request.user, found, before, after, campaign=campaign)
-        except SliceRefused as refusal:
-            context["refusal"] = refusal.reason
         except InvalidFilter as error:
             context["invalid"] = str(error)
             status = 400
@@ -206,14 +200,10 @@ def workplace(request: HttpRequest, slug: str) -> HttpResponse:
     found = get_object_or_404(Organisation, slug=slug)
     campaign = _campaign(request)
     context: dict[str, Any] = {"workplace": found, "campaign": campaign}
-    try:
-        results = workplace_results(request.user, found, campaign=campaign)
-    except SliceRefused as refusal:
-        context["refusal"] = refusal.reason
-    else:
-        context["results"] = results
-        context["headline"] = headline_rows(results.headline)
-        context["subscribed"] = Subscription.objects.filter(user=request.user, workplace=found).exists()
+    results = workplace_results(request.user, found, campaign=campaign)
+    context["results"] = results
+    context["headline"] = headline_rows(results.headline)
+    context["subscribed"] = Subscription.objects.filter(user=request.user, workplace=found).exists()
     return render(request, "insights/workplace.html", context)
 
 
@@ -301,7 +291,7 @@ def subscribe(request: HttpRequest) -> HttpResponse:
         back = reverse("insights:tool", args=[subject.slug])
     elif workplace_slug:
         subject = get_object_or_404(Organisation, slug=workplace_slug)
-        workplace_results(request.user, subject)  # the same access as the workplace page
+        narrow(result_scopes(request.user), None, subject)  # the same access as the workplace page
         actions.set_subscription(request.user, workplace=subject, on=not stop)
         back = reverse("insights:workplace", args=[subject.slug])
     else:

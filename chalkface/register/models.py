@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
-from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -53,13 +51,6 @@ class ToolVersionQuerySet(models.QuerySet["ToolVersion"]):
         """For annotating: the label of the version live on ``day`` of the tool that ``tool`` names in the
         outer query (``"pk"`` in a query of tools, ``"tool"`` in one of deployments)."""
         return Subquery(self.filter(tool=OuterRef(tool)).live_on(day).values("label")[:1])
-
-
-def label_live_on(releases: Sequence[tuple[dt.date, str]], day: dt.date) -> str | None:
-    """The label live on ``day`` among (release date, label) pairs sorted by date: the same rule as
-    :meth:`ToolVersionQuerySet.live_on`, for releases already in memory."""
-    index = bisect.bisect_right([released for released, _label in releases], day)
-    return releases[index - 1][1] if index else None
 
 
 class DeploymentQuerySet(models.QuerySet["Deployment"]):

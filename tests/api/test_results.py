@@ -1,4 +1,4 @@
-"""Aggregated results through the API: figures with their n, a refused slice answered 409, open data."""
+"""Aggregated results through the API: figures with their n, a slice below k hidden, open data."""
 
 from __future__ import annotations
 
@@ -41,12 +41,13 @@ class ResultsTests(ApiTestCase):
         self.assertNotIn("answers", json_text := response.content.decode())
         self.assertNotIn("comment", json_text)
 
-    def test_it_answers_a_refused_slice_with_409_and_the_reason(self) -> None:
-        first = self.call("olivia", "get", "/tools/lessonspark/results")
-        self.assertEqual(first.status_code, 200, first.content)
-        refused = self.call("olivia", "get", "/tools/lessonspark/results", role="teacher")
-        error = self.assertError(refused, 409, "refused")
-        self.assertNotRegex(error["message"], r"\b1\b")
+    def test_it_hides_a_slice_below_k_with_the_reason(self) -> None:
+        hidden = self.call("olivia", "get", "/tools/lessonspark/results", role="teaching_assistant")
+        self.assertEqual(hidden.status_code, 200, hidden.content)
+        body = hidden.json()
+        self.assertIsNone(body["n_responses"])
+        rows = [row for table in body["headline"] for row in table["rows"]]
+        self.assertTrue(rows and all(row["suppressed"] and row["n"] is None for row in rows))
 
     def test_it_gives_a_workplaces_results_to_its_rep(self) -> None:
         response = self.call("alice", "get", "/workplaces/oakfield-primary-school/results")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from chalkface.voice.models import Campaign, IncidentReport, QuestionSet, Response, Source
+from chalkface.voice.models import RECORD_KEY_RANGE, Campaign, IncidentReport, QuestionSet, Response, Source
 from tests.base import BaseTestCase
 
 
@@ -58,6 +58,7 @@ class InsightTestCase(BaseTestCase):
                             "comment": f"Comment number {i} about planning",
                         },
                         source=Source.CODE,
+                        record_key=rng.randrange(RECORD_KEY_RANGE),  # fixed, so the figures are too
                     )
                 )
         Response.objects.bulk_create(rows)
@@ -75,6 +76,7 @@ class InsightTestCase(BaseTestCase):
                     harm_type="psychological",
                     week=dt.date(2025, 10, 6),
                     source=Source.CODE,
+                    record_key=rng.randrange(RECORD_KEY_RANGE),
                 )
             )
         IncidentReport.objects.bulk_create(incidents)

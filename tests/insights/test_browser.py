@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 import threading
 from pathlib import Path
@@ -129,26 +130,27 @@ def test_an_officer_filters_is_refused_and_downloads_a_brief_with_no_serious_acc
 
             # The tool page: headline measures from all 54 check-ins.
             page.goto(tool_url)
-            assert "54 check-ins from 2 workplaces." in page.inner_text("#result-count")
+            # 54, published with cell-key noise of at most 2
+            assert re.search(r"5[2-6] check-ins from 2 workplaces\.", page.inner_text("#result-count"))
             audit.check(page, "tool")
 
             # A safe filter: primary schools (Oakfield, 30 check-ins).
             page.select_option("#id_phase", "primary")
             page.click("form.filters button[type=submit]")
             page.wait_for_url("**phase=primary**")
-            assert "30 check-ins from 1 workplaces." in page.inner_text("#result-count")
+            assert re.search(
+                r"(2[89]|3[0-2]) check-ins from 1 workplaces\.", page.inner_text("#result-count")
+            )
             audit.check(page, "filtered tool")
 
-            # An unsafe one: the 3 teaching assistants. Refused, with the reason and no figure.
+            # An unsafe one: the 3 teaching assistants. Nothing shown, with the reason and no figure.
             page.goto(tool_url)
             page.select_option("#id_role", "teaching_assistant")
             page.click("form.filters button[type=submit]")
             page.wait_for_url("**role=teaching_assistant**")
-            refusal = page.inner_text(".refusal")
-            assert "This slice cannot be shown" in refusal
-            assert "fewer than k=10" in refusal
-            assert page.locator("#result-count").count() == 0
-            audit.check(page, "refused")
+            assert "Fewer than 10 check-ins, so nothing is shown." in page.inner_text("#result-count")
+            assert "fewer than 10 people answered" in page.inner_text("table.figures")
+            audit.check(page, "hidden")
 
             # The brief as a web page.
             page.goto(tool_url)
@@ -175,7 +177,7 @@ def test_an_officer_filters_is_refused_and_downloads_a_brief_with_no_serious_acc
             pdf = PdfReader(io.BytesIO(Path(path).read_bytes()))
             text = " ".join(" ".join(pg.extract_text() for pg in pdf.pages).split())
             assert "Evidence brief: LessonSpark" in text
-            assert "n=54" in text
+            assert re.search(r"n=5[2-6]\b", text)
         finally:
             browser.close()
 
@@ -184,7 +186,7 @@ def test_an_officer_filters_is_refused_and_downloads_a_brief_with_no_serious_acc
         "overview",
         "tool",
         "filtered tool",
-        "refused",
+        "hidden",
         "brief",
         "brief job (queued)",
         "brief job (done)",

@@ -108,7 +108,7 @@ def export(
     dp: bool = Query(False, description="Add differentially private counts and means (spends budget)"),
 ) -> Any:
     campaign = campaign_for(request, slug)
-    tables = campaign_export_tables(_user(request), campaign, dp=dp)
+    tables = campaign_export_tables(_user(request), campaign, dp=dp, channel="api.export")
     return {
         "campaign": campaign.slug,
         "format": format,

@@ -60,6 +60,7 @@ def tool_results(request: HttpRequest, slug: str, filters: Query[ToolResultFilte
         tool,
         campaign=_campaign(request, filters.campaign),
         filters=given,
+        channel="api.tool",
     )
     return results.to_dict()
 
@@ -79,5 +80,6 @@ def workplace_results(request: HttpRequest, slug: str, filters: Query[WorkplaceR
         request.auth,  # type: ignore[attr-defined]
         place,
         campaign=_campaign(request, filters.campaign),
+        channel="api.workplace",
     )
     return results.to_dict()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.db import models
 from django.urls import reverse
@@ -20,6 +21,15 @@ class Source(models.TextChoices):
     REP = "rep", _("Entered by a rep on someone's behalf")
     IMPORT = "import", _("Imported from another survey tool")
     SYNTHETIC = "synthetic", _("Synthetic data")
+
+
+class ResponseManager(models.Manager["Response"]):
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Response]:
+        """Saves check-ins with their typed measure columns filled from their answers."""
+        objs = list(objs)
+        for obj in objs:
+            obj.set_measures()
+        return super().bulk_create(objs, *args, **kwargs)
 
 
 class Response(models.Model):
@@ -54,6 +64,8 @@ class Response(models.Model):
     data_concern = models.PositiveSmallIntegerField(null=True, blank=True)
     record_key = models.PositiveIntegerField(default=new_record_key)
 
+    objects = ResponseManager()
+
     class Meta:
         indexes = [
             models.Index(fields=["campaign", "workplace"]),
@@ -63,6 +75,10 @@ class Response(models.Model):
 
     def __str__(self) -> str:
         return f"check-in {self.pk}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.set_measures()
+        super().save(*args, **kwargs)
 
     def set_measures(self) -> None:
         """Fill the typed measure columns from ``answers``."""

@@ -1,0 +1,16 @@
+"""Shared test set-up."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _fresh_release_history() -> Iterator[None]:
+    """Each test starts with no remembered release history: the database it had is rolled back."""
+    from chalkface.insights import history
+
+    history.forget()
+    yield
