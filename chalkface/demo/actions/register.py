@@ -21,7 +21,6 @@ BATCH = 2000
 M = TypeVar("M", bound=Model)
 
 
-
 def _split(value: str | None) -> list[str]:
     return [part for part in (value or "").split(";") if part]
 
