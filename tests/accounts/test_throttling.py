@@ -148,3 +148,17 @@ class PasswordResetThrottleTests(BaseTestCase):
         assert statuses == [302] * 20 + [200]
         assert self.ask("person99@example.org", address="192.0.2.1").status_code == 302  # type: ignore[attr-defined]
         assert AuditEvent.objects.filter(action="reset.paused").count() == 1
+
+
+def test_it_says_when_to_try_again_in_welsh() -> None:
+    from django.utils import translation
+
+    from chalkface.accounts import throttles
+    from chalkface.limits.windows import window_of
+
+    window = window_of(15 * 60)
+    with translation.override("cy"):
+        login = throttles.login_paused_message(window)
+        reset = throttles.reset_paused_message(window)
+    assert "Mae mewngofnodi wedi'i oedi" in login and "munud" in login
+    assert "Rydym wedi cael gormod o geisiadau" in reset
