@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 
@@ -64,6 +65,7 @@ INSTALLED_APPS = [
     "chalkface.register",
     "chalkface.voice",
     "chalkface.jobs",
+    "chalkface.limits",
     "chalkface.api",
     "chalkface.insights",
     "chalkface.imports",
@@ -202,8 +204,9 @@ LOGGING = {
 
 PAGE_SIZE = env_int("CHALKFACE_PAGE_SIZE", 25, minimum=5)
 
-# The cache holds rate-limit counters. "database" shares them between web processes (the table is made by
-# `chalkface createcachetable`); "memory" counts per process and suits one process or tests.
+# The cache: "database" shares it between web processes (the table is made by `chalkface createcachetable`);
+# "memory" keeps it per process and suits one process or tests. Rate limits do not live in the cache: they
+# are atomic counters in the database (chalkface.limits), shared by every web process.
 _CACHE = env_str("CHALKFACE_CACHE", "database")
 if _CACHE == "database":
     CACHES = {
@@ -215,9 +218,25 @@ else:
     raise ImproperlyConfigured(
         f"CHALKFACE_CACHE={_CACHE!r} is not a cache Chalkface knows; use database or memory"
     )
-# Rate limits for anonymous answering (no address is ever stored, so limits are per link and global).
-CHALKFACE_OPEN_LINKS_PER_MINUTE = env_int("CHALKFACE_OPEN_LINKS_PER_MINUTE", 600, minimum=1)
+# Rate limits for anonymous answering (no address is ever used, so limits are per link, per campaign and
+# global), counted in whole hours so that no counter tells a finer time of a submission.
+if os.environ.get("CHALKFACE_OPEN_LINKS_PER_MINUTE"):  # retired: say so rather than ignore it
+    raise ImproperlyConfigured(
+        "CHALKFACE_OPEN_LINKS_PER_MINUTE is no longer read: open links are limited per hour, so that no "
+        "counter keeps the minute of a submission; set CHALKFACE_OPEN_LINKS_PER_HOUR instead"
+    )
+CHALKFACE_OPEN_LINKS_PER_HOUR = env_int("CHALKFACE_OPEN_LINKS_PER_HOUR", 36000, minimum=1)
 CHALKFACE_FAILED_CODES_PER_HOUR = env_int("CHALKFACE_FAILED_CODES_PER_HOUR", 300, minimum=1)
+# Logging in: failed attempts per 15 minutes for one account and for one client address; password reset
+# requests per hour for one e-mail address and for one client address. Addresses are kept only as a keyed
+# hash, and only until the window ends.
+CHALKFACE_LOGIN_FAILURES_PER_ACCOUNT = env_int("CHALKFACE_LOGIN_FAILURES_PER_ACCOUNT", 10, minimum=1)
+CHALKFACE_LOGIN_FAILURES_PER_ADDRESS = env_int("CHALKFACE_LOGIN_FAILURES_PER_ADDRESS", 50, minimum=1)
+CHALKFACE_PASSWORD_RESETS_PER_EMAIL = env_int("CHALKFACE_PASSWORD_RESETS_PER_EMAIL", 3, minimum=1)
+CHALKFACE_PASSWORD_RESETS_PER_ADDRESS = env_int("CHALKFACE_PASSWORD_RESETS_PER_ADDRESS", 20, minimum=1)
+# How many reverse proxies in front of Chalkface add themselves to X-Forwarded-For (0: none, use the
+# connection's address). Used only to tell clients apart for the log-in limits.
+CHALKFACE_PROXY_COUNT = env_int("CHALKFACE_PROXY_COUNT", 0, minimum=0)
 
 # Submissions join the results in shuffled batches of at least this many per campaign and week (never
 # below 5); a week's stragglers join when the week is over. See docs/privacy.md.

@@ -131,3 +131,9 @@ def test_production_shares_rate_limit_counters_through_the_database(tmp_path: Pa
         [sys.executable, "-c", code], env=clean, capture_output=True, text=True, timeout=60
     )
     assert result.stdout.strip() == "django.core.cache.backends.db.DatabaseCache", result.stderr
+
+
+def test_it_refuses_the_retired_per_minute_open_link_limit(tmp_path: Path) -> None:
+    result = _import_settings({"SECRET_KEY": "x", "CHALKFACE_OPEN_LINKS_PER_MINUTE": "600"}, tmp_path)
+    assert result.returncode != 0
+    assert "CHALKFACE_OPEN_LINKS_PER_HOUR" in result.stderr

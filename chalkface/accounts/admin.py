@@ -10,7 +10,11 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from chalkface.accounts.forms import AdminLoginForm
 from chalkface.accounts.models import AuditEvent, Membership, User
+
+# The admin site's log-in is throttled like the main one.
+admin.site.login_form = AdminLoginForm
 
 
 class MembershipInline(admin.TabularInline):

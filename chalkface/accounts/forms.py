@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import forms as auth_forms
 from django.utils.translation import gettext_lazy as _
 
+from chalkface.accounts import actions, throttles
 from chalkface.accounts.models import AuditEvent
 from chalkface.web.forms import ChalkfaceForm, field_anchor
 
@@ -24,7 +26,26 @@ class ErrorSummaryMixin:
         return items
 
 
-class EmailLoginForm(ErrorSummaryMixin, auth_forms.AuthenticationForm):
+class ThrottledLoginMixin:
+    """Count each attempt against the account and the client address before the password is checked;
+    refuse every attempt, the right password too, while either limit holds (see ``throttles``)."""
+
+    def clean(self) -> dict[str, Any]:
+        form: Any = self
+        email = form.cleaned_data.get("username")
+        if not email or not form.cleaned_data.get("password"):
+            return super().clean()  # type: ignore[misc, no-any-return]
+        attempt = throttles.login_attempt(form.request, str(email))
+        if attempt.reached():
+            actions.record_paused("login", attempt.reached(), str(email))
+        if attempt.refused is not None:
+            raise forms.ValidationError(throttles.login_paused_message(attempt.refused), code="throttled")
+        cleaned = super().clean()  # type: ignore[misc]
+        throttles.login_succeeded(attempt)
+        return cleaned  # type: ignore[no-any-return]
+
+
+class EmailLoginForm(ErrorSummaryMixin, ThrottledLoginMixin, auth_forms.AuthenticationForm):
     """Log in with an email address (any case) and a password."""
 
     username = forms.EmailField(
@@ -43,6 +64,13 @@ class EmailLoginForm(ErrorSummaryMixin, auth_forms.AuthenticationForm):
             "The email address or password is not right. Check them and try again, or reset your password."
         ),
     }
+
+    def clean_username(self) -> str:
+        return str(self.cleaned_data["username"]).strip().lower()
+
+
+class AdminLoginForm(ThrottledLoginMixin, AdminAuthenticationForm):
+    """The admin site's log-in, under the same limits as the main one."""
 
     def clean_username(self) -> str:
         return str(self.cleaned_data["username"]).strip().lower()

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 
+from chalkface.accounts import actions, throttles
 from chalkface.accounts.forms import (
     AuditFilterForm,
     EmailLoginForm,
@@ -44,6 +45,18 @@ class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "accounts/email/password_reset.txt"
     subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("password_reset_done")
+
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
+        """Count the request per e-mail address (with an account or not, so the limit tells nothing)
+        and per client address; past either limit, say when to try again and send nothing."""
+        email = form.cleaned_data["email"]
+        attempt = throttles.reset_request(self.request, email)
+        if attempt.reached():
+            actions.record_paused("reset", attempt.reached(), email)
+        if attempt.refused is not None:
+            form.add_error(None, throttles.reset_paused_message(attempt.refused))
+            return self.form_invalid(form)
+        return super().form_valid(form)
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):

@@ -94,12 +94,13 @@ def start(request: HttpRequest, slug: str) -> HttpResponse:
         return _closed(request, campaign)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if ratelimit.over(f"codes:{campaign.pk}", ratelimit.failed_codes_per_hour(), 3600):
-            return _too_many(request, 3600)
+        refused = ratelimit.codes_refused(campaign.slug)
+        if refused is not None:
+            return _too_many(request, refused.seconds_left())
         try:
             entry = check_code(campaign, form.cleaned_data["code"])
         except CodeRejected as exc:
-            ratelimit.hit(f"codes:{campaign.pk}", ratelimit.failed_codes_per_hour(), 3600)
+            ratelimit.code_failed(campaign.slug)
             form.add_error("code", str(exc))
         else:
             kind = "incident" if request.POST.get("next") == "incident" else "checkin"
@@ -224,6 +225,9 @@ def _submit(request: HttpRequest, entry: Access, kind: str, action_url: str) -> 
 
 
 def _code_entry(request: HttpRequest, slug: str) -> Access | HttpResponse:
+    refused = ratelimit.codes_refused(slug)
+    if refused is not None:
+        return _too_many(request, refused.seconds_left())
     found = find_code(slug, request.POST.get("code", ""))
     if found is not None and _campaign_open(found.campaign):
         return found  # the usual case, in one query; otherwise find out what is wrong, step by step
@@ -233,6 +237,7 @@ def _code_entry(request: HttpRequest, slug: str) -> Access | HttpResponse:
     try:
         return check_code(campaign, request.POST.get("code", ""))
     except CodeRejected as exc:
+        ratelimit.code_failed(slug)
         form = CodeForm(request.POST)
         form.is_valid()
         form.add_error("code", str(exc))
@@ -274,12 +279,9 @@ def _open_link(request: HttpRequest, token: str, kind: str) -> HttpResponse:
     url = reverse("voice:open_report" if kind == "incident" else "voice:open_checkin", args=[link.token])
     if request.method != "POST":
         return _show_form(request, entry, kind, url)
-    retry_after = 0
-    if not ratelimit.hit(f"link:{link.pk}", link.per_hour, 3600):
-        retry_after = 3600
-    elif not ratelimit.hit("open:global", ratelimit.global_open_per_minute(), 60):
-        retry_after = 60
-    if retry_after:
+    refused = ratelimit.open_link_refused(link.pk, link.per_hour)
+    if refused is not None:
+        retry_after = refused.seconds_left()
         # A kind 429 page that keeps everything typed, so it can be sent again later.
         tools = offered_for_form(entry.campaign, entry.workplace, timezone.localdate())
         form: CheckinForm | IncidentForm
