@@ -260,3 +260,11 @@ CHALKFACE_MIX_BATCH = env_int("CHALKFACE_MIX_BATCH", 10, minimum=5)
 TASKS = {"default": {"BACKEND": "django_tasks.backends.database.DatabaseBackend"}}
 # The largest file a campaign owner may import from the web, in megabytes. Default: 50
 IMPORT_LIMIT_MB = env_int("CHALKFACE_IMPORT_LIMIT_MB", 50, minimum=1)
+# What one import reads before refusing the file (chalkface/imports/tables.py, docs/security.md): rows,
+# cells of a workbook (declared or read), characters in one cell, megabytes of a decompressed workbook,
+# seconds spent reading.
+IMPORT_MAX_ROWS = env_int("CHALKFACE_IMPORT_MAX_ROWS", 200_000, minimum=1)
+IMPORT_MAX_CELLS = env_int("CHALKFACE_IMPORT_MAX_CELLS", 1_000_000, minimum=1)
+IMPORT_MAX_CELL_CHARS = env_int("CHALKFACE_IMPORT_MAX_CELL_CHARS", 10_000, minimum=1)
+IMPORT_MAX_UNZIPPED_MB = env_int("CHALKFACE_IMPORT_MAX_UNZIPPED_MB", 200, minimum=1)
+IMPORT_MAX_SECONDS = env_int("CHALKFACE_IMPORT_MAX_SECONDS", 300, minimum=1)
