@@ -262,3 +262,29 @@ class BadFileTests(VoiceTestCase):
         self.assertIn("once decompressed", result.output)
         self.assertIsInstance(result.exception, SystemExit)  # a message, not a traceback
         self.assertFalse(Response.objects.exists())
+
+    def test_a_web_import_that_takes_too_long_fails_with_the_reason_and_saves_nothing(self) -> None:
+        from django.conf import settings
+        from django.core.files.uploadedfile import SimpleUploadedFile
+        from django.test import override_settings
+        from django.urls import reverse
+
+        from chalkface.jobs.models import Job, JobStatus
+        from tests.jobs.helpers import run_worker
+
+        self.login(self.olivia)
+        self.client.post(
+            reverse("imports:responses", args=[self.campaign.slug]),
+            {
+                "file": SimpleUploadedFile("forms.csv", csv_bytes(GOOD)),
+                "mapping": SimpleUploadedFile("mapping.json", json.dumps(MAPPING).encode()),
+            },
+        )
+        with override_settings(IMPORT_MAX_SECONDS=0):
+            run_worker()
+        job = Job.objects.get(owner=self.olivia)
+        self.assertEqual(job.status, JobStatus.FAILED)
+        self.assertIn("took longer than 0 seconds", job.error)
+        self.assertIn("nothing was saved", job.error)
+        self.assertEqual(Response.objects.count(), 0)
+        self.assertEqual(list((Path(settings.DATA_DIR) / "uploads").glob("*.csv")), [])
