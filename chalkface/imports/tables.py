@@ -245,7 +245,7 @@ def _text_lines(stream: BinaryIO, encoding: str, tried: str) -> Iterator[str]:
 
 def _utf16_lines(stream: BinaryIO, stack: ExitStack) -> Iterator[str]:
     """UTF-16 text line by line (its newlines are two bytes, so the bytes cannot be split first)."""
-    text = io.TextIOWrapper(stream, encoding="utf-16", errors="strict", newline="")  # type: ignore[arg-type]
+    text = io.TextIOWrapper(stream, encoding="utf-16", errors="strict", newline="")
     stack.callback(text.detach)
     try:
         yield from text
