@@ -630,6 +630,8 @@ def environment(db: str, data_dir: str) -> dict[str, str]:
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "CHALKFACE_DATA_DIR": data_dir,
         "SECURE_COOKIES": "false",  # plain HTTP on loopback: no TLS terminating proxy in front
+        "CHALKFACE_SSL_REDIRECT": "false",
+        "CHALKFACE_HSTS_SECONDS": "0",
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
         "LOG_LEVEL": "WARNING",
         "PYTHONPATH": str(ROOT),

@@ -417,6 +417,8 @@ def main() -> int:
         "SECRET_KEY": "bench-only-" + os.urandom(16).hex(),
         "ALLOWED_HOSTS": "127.0.0.1",
         "CHALKFACE_DATA_DIR": data_dir,
+        "CHALKFACE_SSL_REDIRECT": "false",  # plain HTTP on loopback: no TLS terminating proxy in front
+        "CHALKFACE_HSTS_SECONDS": "0",
         "LOG_LEVEL": "WARNING",
         "PYTHONPATH": str(ROOT),
     }

@@ -17,6 +17,8 @@ PROJECT_DIR = PACKAGE_DIR.parent
 
 DEBUG = env_bool("CHALKFACE_DEBUG", False)
 DEMO = env_bool("CHALKFACE_DEMO", False)
+# Production is whatever is neither debug nor demo: every transport protection below is on by default there.
+PRODUCTION = not (DEBUG or DEMO)
 
 # Where the embedded database, generated data and uploads live.
 DATA_DIR = env_path("CHALKFACE_DATA_DIR", Path.cwd() / "data")
@@ -58,6 +60,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_tasks",
+    "csp",
     "django_tasks.backends.database",
     "chalkface.web",
     "chalkface.accounts",
@@ -75,6 +78,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -187,12 +191,41 @@ EMAIL_HOST_PASSWORD = env_secret("EMAIL_HOST_PASSWORD") or ""
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "chalkface@localhost")
 
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not (DEBUG or DEMO))
+# Transport and browser protections (see docs/security.md). On by default in production; each can be
+# turned off from the environment, e.g. on a loopback benchmark with no HTTPS in front.
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
+SECURE_SSL_REDIRECT = env_bool("CHALKFACE_SSL_REDIRECT", PRODUCTION)
+# A load balancer's health probe may come over plain HTTP from inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Behind a reverse proxy that terminates HTTPS and sets X-Forwarded-Proto (and strips it from clients).
+if env_bool("CHALKFACE_PROXY_SSL_HEADER", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = env_int("CHALKFACE_HSTS_SECONDS", 31_536_000 if PRODUCTION else 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("CHALKFACE_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
+SECURE_HSTS_PRELOAD = env_bool("CHALKFACE_HSTS_PRELOAD", PRODUCTION)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Content-Security-Policy: scripts, styles, fonts and images only from this server's own files; no inline
+# script, no eval, no plug-ins, no framing by other sites, forms post only here. Every template loads its
+# scripts with <script src> (tests/web/test_headers.py keeps it so).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 # Logging never records request bodies or client addresses (see docs/privacy.md).
 LOGGING = {
@@ -246,3 +279,11 @@ CHALKFACE_MIX_BATCH = env_int("CHALKFACE_MIX_BATCH", 10, minimum=5)
 TASKS = {"default": {"BACKEND": "django_tasks.backends.database.DatabaseBackend"}}
 # The largest file a campaign owner may import from the web, in megabytes. Default: 50
 IMPORT_LIMIT_MB = env_int("CHALKFACE_IMPORT_LIMIT_MB", 50, minimum=1)
+# What one import reads before refusing the file (chalkface/imports/tables.py, docs/security.md): rows,
+# cells of a workbook (declared or read), characters in one cell, megabytes of a decompressed workbook,
+# seconds spent reading.
+IMPORT_MAX_ROWS = env_int("CHALKFACE_IMPORT_MAX_ROWS", 200_000, minimum=1)
+IMPORT_MAX_CELLS = env_int("CHALKFACE_IMPORT_MAX_CELLS", 1_000_000, minimum=1)
+IMPORT_MAX_CELL_CHARS = env_int("CHALKFACE_IMPORT_MAX_CELL_CHARS", 10_000, minimum=1)
+IMPORT_MAX_UNZIPPED_MB = env_int("CHALKFACE_IMPORT_MAX_UNZIPPED_MB", 200, minimum=1)
+IMPORT_MAX_SECONDS = env_int("CHALKFACE_IMPORT_MAX_SECONDS", 300, minimum=1)

@@ -1,7 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from chalkface.web.health import healthz
+
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("", include("chalkface.home.urls")),
     path("accounts/", include("chalkface.accounts.urls")),
     path("register/", include("chalkface.register.urls")),

@@ -137,3 +137,60 @@ def test_it_refuses_the_retired_per_minute_open_link_limit(tmp_path: Path) -> No
     result = _import_settings({"SECRET_KEY": "x", "CHALKFACE_OPEN_LINKS_PER_MINUTE": "600"}, tmp_path)
     assert result.returncode != 0
     assert "CHALKFACE_OPEN_LINKS_PER_HOUR" in result.stderr
+
+
+_PRODUCTION = {
+    "SECRET_KEY": "production-like-" + "k3y" * 20,
+    "ALLOWED_HOSTS": "chalkface.example.org",
+    "CHALKFACE_CACHE": "memory",
+}
+_DEPLOY_CHECK = (
+    "import django; django.setup(); from django.core.management import call_command; "
+    "call_command('check', deploy=True, fail_level='WARNING'); print('clean')"
+)
+
+
+def _run(code: str, env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("CHALKFACE_", "SECRET_KEY", "DATABASE_", "SECURE_", "ALLOWED_HOSTS"))
+    }
+    clean.update({"CHALKFACE_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "chalkface.settings", **env})
+    return subprocess.run(
+        [sys.executable, "-c", code], env=clean, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_the_deploy_check_is_clean_with_production_settings(tmp_path: Path) -> None:
+    (tmp_path / "static").mkdir()
+    result = _run(_DEPLOY_CHECK, _PRODUCTION, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "clean" in result.stdout
+    assert "WARNINGS" not in result.stdout + result.stderr
+
+
+def test_the_deploy_check_warns_when_https_is_turned_off(tmp_path: Path) -> None:
+    (tmp_path / "static").mkdir()
+    env = {**_PRODUCTION, "CHALKFACE_SSL_REDIRECT": "false", "CHALKFACE_HSTS_SECONDS": "0"}
+    result = _run(_DEPLOY_CHECK, env, tmp_path)
+    assert result.returncode != 0
+    assert "security.W004" in result.stderr
+    assert "security.W008" in result.stderr
+
+
+def test_production_turns_on_https_protections_and_debug_leaves_them_off(tmp_path: Path) -> None:
+    show = (
+        "import chalkface.settings as s; print(s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS, "
+        "s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE)"
+    )
+    production = _run(show, _PRODUCTION, tmp_path)
+    assert production.stdout.split() == ["True", "31536000", "True", "True"], production.stderr
+    debug = _run(show, {"CHALKFACE_DEBUG": "true"}, tmp_path)
+    assert debug.stdout.split() == ["False", "0", "False", "False"], debug.stderr
+    behind_proxy = _run(
+        "import chalkface.settings as s; print(s.SECURE_PROXY_SSL_HEADER)",
+        {**_PRODUCTION, "CHALKFACE_PROXY_SSL_HEADER": "true"},
+        tmp_path,
+    )
+    assert "HTTP_X_FORWARDED_PROTO" in behind_proxy.stdout, behind_proxy.stderr

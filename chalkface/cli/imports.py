@@ -17,7 +17,9 @@ def import_() -> None:
 
 @import_.command(name="schools")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--encoding", type=click.Choice(["auto", "utf-8", "cp1252"]), default="auto", show_default=True)
+@click.option(
+    "--encoding", type=click.Choice(["auto", "utf-8", "utf-16", "cp1252"]), default="auto", show_default=True
+)
 @click.option("--dry-run", is_flag=True, help="Check the file and say what would change, without saving.")
 def import_schools(file: Path, encoding: str, dry_run: bool) -> None:
     """Import the "Get Information About Schools" all-establishments CSV (upsert by URN)."""

@@ -61,6 +61,7 @@ def export(campaign_slug: str, fmt: str, out: Path, dp: bool) -> None:
     from chalkface.evidence import BudgetExhausted
     from chalkface.insights.opendata import campaign_export_tables, write_tables
     from chalkface.voice.models import Campaign
+    from chalkface.web.cellsafe import neutralise_tables
 
     campaign = Campaign.objects.filter(slug=campaign_slug).first()
     if campaign is None:
@@ -69,6 +70,8 @@ def export(campaign_slug: str, fmt: str, out: Path, dp: bool) -> None:
         tables = campaign_export_tables(operator(), campaign, dp=dp, channel="cli.export")
     except BudgetExhausted as exc:
         raise click.ClickException(str(exc)) from exc
+    if fmt in ("csv", "xlsx"):
+        tables = neutralise_tables(tables)  # no cell a spreadsheet would run as a formula
     files = write_tables(tables, fmt, out, campaign.slug)
     click.echo(f"Wrote {len(files)} files to {out}")
 

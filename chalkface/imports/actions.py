@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import hashlib
 import random
+import time
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.text import slugify
@@ -191,8 +193,16 @@ def import_upload(
 
     def work(job: Any) -> tuple[str, str]:
         campaign = Campaign.objects.select_related("question_set_version").get(pk=campaign_id)
+        # Reading the file is limited on its own (imports.tables); this bounds reading and checking together.
+        limit = int(getattr(settings, "IMPORT_MAX_SECONDS", 300))
+        deadline = time.monotonic() + limit
 
         def progress(done: int, total: int) -> None:
+            if time.monotonic() > deadline:
+                raise jobs.JobFailed(
+                    f"Checking {filename} took longer than {limit} seconds and was stopped at row {done} of "
+                    f"{total}; nothing was saved. Split it into smaller files."
+                )
             jobs.set_progress(job_id, done, total, f"Checked {done} of {total} rows")
 
         try:

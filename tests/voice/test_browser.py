@@ -71,6 +71,9 @@ def _run(base: str, codes: list[str], javascript: bool) -> None:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=_chromium(), args=ARGS)
         page = browser.new_context(java_script_enabled=javascript).new_page()
+        # The pages work under their Content-Security-Policy: the browser refuses nothing they ask for.
+        refused: list[str] = []
+        page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
         start = f"{base}/c/autumn/"
         # Check-in: with JavaScript the code comes from the QR code's #fragment; without, it is typed.
         if javascript:
@@ -105,6 +108,7 @@ def _run(base: str, codes: list[str], javascript: bool) -> None:
         page.click("button[value=check]")
         page.wait_for_url("**/thanks/**")
         assert "Your report has been saved." in page.content()
+        assert not refused, refused
         browser.close()
 
 

@@ -218,3 +218,73 @@ class ImportTests(VoiceTestCase):
             },
         )
         self.assertContains(response, "The mapping is not valid JSON", status_code=400)
+
+
+class BadFileTests(VoiceTestCase):
+    def test_it_imports_utf16_tab_separated_text_as_excel_saves_it(self) -> None:
+        rows = [line.replace('"', "").replace(",", "\t") for line in [HEADER, *GOOD]]
+        data = ("\r\n".join(rows) + "\r\n").encode("utf-16")
+        report = import_file(None, self.campaign, data, "forms.csv", MAPPING)
+        self.assertTrue(report.ok, report.errors)
+        self.assertEqual(report.saved, 3)
+
+    def test_it_imports_semicolon_separated_csv(self) -> None:
+        rows = [line.replace(",", ";") for line in [HEADER, *GOOD]]
+        report = import_file(None, self.campaign, "\n".join(rows).encode("cp1252"), "forms.csv", MAPPING)
+        self.assertTrue(report.ok, report.errors)
+        self.assertEqual(report.saved, 3)
+
+    def test_it_refuses_a_200_kb_cell_naming_its_row_and_saves_nothing(self) -> None:
+        huge = GOOD[1].rstrip(",") + "," + "x" * 200_000
+        with self.assertRaisesRegex(ImportRefused, r"^Row 3: .*a cell may hold at most 10,000"):
+            import_file(None, self.campaign, csv_bytes([GOOD[0], huge, GOOD[2]]), "forms.csv", MAPPING)
+        self.assertFalse(Response.objects.exists())
+        self.assertFalse(ResponseImport.objects.exists())
+
+    def test_the_command_line_says_what_is_wrong_with_a_workbook_bomb(self) -> None:
+        import zipfile
+
+        bomb = io.BytesIO()
+        with (
+            zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive,
+            archive.open("xl/worksheets/sheet1.xml", "w") as member,
+        ):
+            for _ in range(210):
+                member.write(bytes(1 << 20))  # 220 MB of zeros, a few hundred KB zipped
+        with CliRunner().isolated_filesystem():
+            Path("bomb.xlsx").write_bytes(bomb.getvalue())
+            Path("mapping.json").write_text(json.dumps(MAPPING))
+            result = CliRunner().invoke(
+                responses_command,
+                ["--campaign", self.campaign.slug, "bomb.xlsx", "--mapping", "mapping.json"],
+            )
+        self.assertEqual(result.exit_code, 1, result.output)
+        self.assertIn("once decompressed", result.output)
+        self.assertIsInstance(result.exception, SystemExit)  # a message, not a traceback
+        self.assertFalse(Response.objects.exists())
+
+    def test_a_web_import_that_takes_too_long_fails_with_the_reason_and_saves_nothing(self) -> None:
+        from django.conf import settings
+        from django.core.files.uploadedfile import SimpleUploadedFile
+        from django.test import override_settings
+        from django.urls import reverse
+
+        from chalkface.jobs.models import Job, JobStatus
+        from tests.jobs.helpers import run_worker
+
+        self.login(self.olivia)
+        self.client.post(
+            reverse("imports:responses", args=[self.campaign.slug]),
+            {
+                "file": SimpleUploadedFile("forms.csv", csv_bytes(GOOD)),
+                "mapping": SimpleUploadedFile("mapping.json", json.dumps(MAPPING).encode()),
+            },
+        )
+        with override_settings(IMPORT_MAX_SECONDS=0):
+            run_worker()
+        job = Job.objects.get(owner=self.olivia)
+        self.assertEqual(job.status, JobStatus.FAILED)
+        self.assertIn("took longer than 0 seconds", job.error)
+        self.assertIn("nothing was saved", job.error)
+        self.assertEqual(Response.objects.count(), 0)
+        self.assertEqual(list((Path(settings.DATA_DIR) / "uploads").glob("*.csv")), [])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 from django.urls import reverse
@@ -181,3 +182,16 @@ class IncidentTriageTests(VoiceTestCase):
         self.assertTrue(
             AuditEvent.objects.filter(action="incident.entered_by_rep", actor=self.alice).exists()
         )
+
+    def test_it_tells_a_rep_the_campaign_is_closed_instead_of_failing(self) -> None:
+        yesterday = timezone.localdate() - dt.timedelta(days=1)
+        Campaign.objects.filter(pk=self.campaign.pk).update(closes_on=yesterday)
+        self.login(self.alice)
+        url = reverse("voice:rep_report", args=[self.campaign.slug])
+        response = self.client.post(
+            url, {**INCIDENT_ANSWERS, "workplace": self.oakfield.pk, "month": f"{yesterday:%Y-%m}"}
+        )
+        self.assertEqual(response.status_code, 410)
+        self.assertContains(response, "the campaign is closed", status_code=410)
+        self.assertContains(response, INCIDENT_ANSWERS["description"], status_code=410)
+        self.assertFalse(IncidentReport.objects.exists())

@@ -162,6 +162,12 @@ class ImportSchoolsTests(BaseTestCase):
         import_schools(as_file(sample_text(), "utf-8-sig"), encoding="utf-8")
         self.assertEqual(school(990004).name, THERESE)
 
+    def test_it_reads_utf_16_by_its_byte_order_mark(self) -> None:
+        summary = import_schools(as_file(sample_text(), "utf-16"))
+        self.assertEqual(summary.encoding, "utf-16")
+        self.assertEqual(summary.created, SAMPLE_ROWS)
+        self.assertEqual(school(990004).name, THERESE)
+
     def test_it_refuses_a_file_with_a_missing_column_and_imports_nothing(self) -> None:
         before = Organisation.objects.count()
 

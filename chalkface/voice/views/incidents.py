@@ -17,7 +17,7 @@ from chalkface.accounts.requests import AuthenticatedRequest
 from chalkface.voice import access as perms
 from chalkface.voice import actions, exports
 from chalkface.voice.entry import Access
-from chalkface.voice.errors import VoiceError
+from chalkface.voice.errors import CampaignClosed, VoiceError
 from chalkface.voice.forms import IncidentForm
 from chalkface.voice.models import Campaign, IncidentReport, IncidentStatus
 from chalkface.voice.views.campaigns import campaign_for
@@ -111,18 +111,28 @@ def rep_report(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     tools = offered_for_form(campaign, workplace, timezone.localdate())
     form = IncidentForm(request.POST or None, tools=tools)
     findings: dict[str, Any] = {}
+    status = 200
+    refused = ""
     if request.method == "POST" and form.is_valid():
         entry = Access(campaign=campaign, workplace=workplace, source="rep")
         findings = check_free_text(request, form, entry)
         if not findings:
-            actions.report_incident_for_someone(
-                request.user,
-                campaign,
-                workplace,
-                form.values(),
-                version_known=not form.cleaned_data.get("version_unknown"),
-            )
-            return redirect("voice:incidents", slug=campaign.slug)
+            try:
+                actions.report_incident_for_someone(
+                    request.user,
+                    campaign,
+                    workplace,
+                    form.values(),
+                    version_known=not form.cleaned_data.get("version_unknown"),
+                )
+            except CampaignClosed as exc:
+                # Said above the form, which keeps what the rep typed so that it is not lost.
+                refused = _("The report was not saved because the campaign is closed. %(reason)s") % {
+                    "reason": exc
+                }
+                status = 410
+            else:
+                return redirect("voice:incidents", slug=campaign.slug)
     return render(
         request,
         "voice/rep_report.html",
@@ -132,5 +142,7 @@ def rep_report(request: AuthenticatedRequest, slug: str) -> HttpResponse:
             "workplace": workplace,
             "workplaces": workplaces,
             "findings": findings,
+            "refused": refused,
         },
+        status=status,
     )

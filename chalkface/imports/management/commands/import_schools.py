@@ -21,9 +21,12 @@ class Command(BaseCommand):
         parser.add_argument("file", type=Path, help="The CSV file downloaded from GIAS.")
         parser.add_argument(
             "--encoding",
-            choices=["auto", "utf-8", "cp1252"],
+            choices=["auto", "utf-8", "utf-16", "cp1252"],
             default="auto",
-            help="The file's text encoding (default: auto, which tries UTF-8 and then Windows-1252).",
+            help=(
+                "The file's text encoding (default: auto, which takes UTF-16 if the file starts with its "
+                "mark, else tries UTF-8 and then Windows-1252)."
+            ),
         )
         parser.add_argument(
             "--dry-run", action="store_true", help="Check the file and say what would change, without saving."
