@@ -35,6 +35,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "officer_organisations": places.get(Role.UNION_OFFICER, []),
         "employer_organisations": places.get(Role.EMPLOYER_LEAD, []),
     }
+    if context["held"]:
+        context["sees_results"] = access.can_see_results(user)
     if can(user, "run_campaigns"):
         context["can_start_campaign"] = access.owner_choices(user).exists()
     if Role.UNION_REP in context["held"]:

@@ -116,3 +116,17 @@ class HomePageTestCase(BaseTestCase):
             html = self.home()
             assert f'href="{reverse("voice:campaign_create")}">Start a campaign' in html
             assert f'href="{reverse("voice:campaigns")}">Run your campaigns' in html
+
+    def test_it_explains_who_can_share_results_instead_of_linking_to_a_refusal(self) -> None:
+        from chalkface.voice import actions
+        from chalkface.voice.models import Share
+        from tests.voice.helpers import make_campaign
+
+        campaign = make_campaign(self.branch, [self.oakfield], [self.tool])
+        self.login(self.emma)
+        html = self.home()
+        assert "No results have been shared with you yet" in html
+        assert f'href="{reverse("insights:overview")}">See the evidence' not in html
+        actions.set_shares(None, campaign, {Share.RESULTS: [self.trust]})
+        html = self.home()
+        assert f'href="{reverse("insights:overview")}">See the evidence' in html
