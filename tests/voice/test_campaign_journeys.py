@@ -117,3 +117,11 @@ class CampaignJourneyTests(VoiceTestCase):
         page = self.client.get(self.campaign.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="cy").content.decode()
         self.assertIn("Caeodd yr ymgyrch hon ar", page)
         self.assertIn("ni ellir creu codau mynediad", page)
+
+    def test_the_campaign_page_gives_every_element_its_own_id(self) -> None:
+        import re
+
+        self.login(self.alice)
+        html = self.client.get(self.campaign.get_absolute_url()).content.decode()
+        ids = re.findall(r'\sid="([^"]+)"', html)
+        self.assertEqual(sorted({i for i in ids if ids.count(i) > 1}), [])

@@ -147,7 +147,8 @@ def campaign_detail(request: AuthenticatedRequest, slug: str) -> HttpResponse:
             "workplace"
         ),
         "code_form": CodeBatchForm(campaign=campaign, workplaces=workplaces),
-        "link_form": OpenLinkForm(workplaces=workplaces),
+        # Its own ids: the codes form above it has a workplace field too.
+        "link_form": OpenLinkForm(workplaces=workplaces, auto_id="link_%s"),
         "start_url": request.build_absolute_uri(reverse("voice:start", args=[campaign.slug])),
     }
     return render(request, "voice/campaign_detail.html", context)
