@@ -87,6 +87,7 @@ class CampaignJourneyTests(VoiceTestCase):
         self.assertContains(response, f"This campaign closed on {closed.day} {closed:%B %Y}.")
         self.assertNotContains(response, reverse("voice:codes_generate", args=[self.campaign.slug]))
         self.assertNotContains(response, reverse("voice:link_create", args=[self.campaign.slug]))
+        self.assertNotContains(response, "this is the only time they can be printed")
 
     def test_it_tells_schools_with_the_same_name_apart(self) -> None:
         twin = Organisation.objects.create(
