@@ -258,3 +258,29 @@ def test_staff_see_the_comment_notice_where_they_are_looking(live_server: Any, b
     page.click("button[value=redact]")
     page.wait_for_url("**/thanks/**")
     assert "Your answers have been saved." in page.content()
+
+
+@pytest.mark.parametrize(
+    "browser_page", [(True, "phone"), (False, "desktop")], ids=["js-phone", "no-js-desktop"], indirect=True
+)
+def test_a_rep_hands_out_codes_in_welsh(live_server: Any, browser_page: Any) -> None:
+    data = _data()
+    page, variant = browser_page
+    journey = Journey(page, live_server.url, f"rep-cy-{variant}")
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_role("button", name="Cymraeg").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "cy"
+    journey.shot("log-in")
+    page.fill("#id_username", data.alice.email)
+    page.fill("#id_password", PASSWORD)
+    page.click("main form button[type=submit]")
+    page.wait_for_load_state()
+    journey.shot("home")
+    journey.click("Rhannu codau mynediad ar gyfer Autumn check-in")
+    assert page.locator("#id_expires_on").input_value() == data.campaign.closes_on.isoformat()
+    journey.shot("campaign")
+    journey.menu("Ymgyrchoedd")
+    journey.click("Summer pulse", exact=True)
+    assert "Caeodd yr ymgyrch hon ar" in page.inner_text("#campaign-status")
+    journey.shot("closed-campaign")
