@@ -31,6 +31,8 @@ _GLOBAL: dict[str, frozenset[str]] = {
     ),
     # The catalogue of suppliers, tools and versions is shared: those who meet tools in the field add them.
     "edit_catalogue": frozenset({Role.UNION_OFFICER, Role.EMPLOYER_LEAD, Role.ADMIN}),
+    # Campaigns: officers and employer leads run them for their organisation, reps hand out codes in them.
+    "run_campaigns": frozenset({Role.UNION_REP, Role.UNION_OFFICER, Role.EMPLOYER_LEAD, Role.ADMIN}),
     "view_audit_log": frozenset({Role.ADMIN}),
     "import_schools": frozenset({Role.ADMIN}),
 }
@@ -108,6 +110,10 @@ REFUSALS: dict[str, Any] = {
     "edit_catalogue": _(
         "Only union officers, employer leads and administrators can add or change suppliers, tools and "
         "versions."
+    ),
+    "run_campaigns": _(
+        "Campaigns are run by union officers, workplace reps, employer leads and administrators. Ask your "
+        "union officer or your employer's lead to add you to your organisation."
     ),
     "view_audit_log": _("Only administrators can see the audit log."),
     "edit_organisation": _(

@@ -11,6 +11,8 @@ from django.utils import timezone
 from chalkface.accounts.models import Membership, Role
 from chalkface.accounts.permissions import can, roles
 from chalkface.register.models import Deployment, Tool
+from chalkface.voice import access
+from chalkface.voice.models import Campaign
 from chalkface.workplaces.models import Organisation
 
 
@@ -33,6 +35,12 @@ def home(request: HttpRequest) -> HttpResponse:
         "officer_organisations": places.get(Role.UNION_OFFICER, []),
         "employer_organisations": places.get(Role.EMPLOYER_LEAD, []),
     }
+    if context["held"]:
+        context["sees_results"] = access.can_see_results(user)
+    if can(user, "run_campaigns"):
+        context["can_start_campaign"] = access.owner_choices(user).exists()
+    if Role.UNION_REP in context["held"]:
+        context["rep_campaigns"] = rep_campaigns(user)
     if can(user, "view_register"):
         context["counts"] = {
             "tools": Tool.objects.count(),
@@ -40,3 +48,15 @@ def home(request: HttpRequest) -> HttpResponse:
             "deployments": Deployment.objects.active_on(timezone.localdate()).count(),
         }
     return render(request, "home/home.html", context)
+
+
+def rep_campaigns(user: object, limit: int = 5) -> list[Campaign]:
+    """Campaigns not yet closed in which the user, as a rep, hands out codes for their own workplace."""
+    today = timezone.localdate()
+    found: list[Campaign] = []
+    for campaign in access.visible_campaigns(user).filter(closes_on__gte=today).order_by("closes_on"):
+        if access.can_act(user, campaign):
+            found.append(campaign)
+        if len(found) == limit:
+            break
+    return found

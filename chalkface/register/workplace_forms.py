@@ -22,7 +22,13 @@ IT_RATINGS = [
 
 
 class OrganisationContextForm(ChalkfaceForm):
-    """The context of a workplace, used to compare like with like. Mostly from the schools register."""
+    """The context of a workplace, used to compare like with like. Mostly from the schools register.
+
+    For a trust or a local authority (``organisation`` that is not a workplace) only what applies to it
+    is asked: its region and its staff headcount; the rest describes a school, and comes from each school.
+    """
+
+    SCHOOL_ONLY = ("establishment_type", "phase", "urban_rural", "pupils_on_roll", "fsm_share", "it_rating")
 
     establishment_type = forms.CharField(
         label=_("Type of establishment"),
@@ -65,15 +71,20 @@ class OrganisationContextForm(ChalkfaceForm):
         help_text=_("Your own rating of the devices, network and support staff can rely on"),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, organisation: Organisation | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if organisation is not None and not organisation.is_workplace:
+            for name in self.SCHOOL_ONLY:
+                del self.fields[name]
+            self.fields["staff_headcount"].help_text = _("Everyone it employs, in all its workplaces")
         for name, vocabulary, empty in (
             ("phase", "phases", _("Not known")),
             ("region", "regions", _("Not known")),
             ("urban_rural", "urban_rural", _("Not known")),
         ):
-            field: Any = self.fields[name]
-            field.choices = [("", empty), *labels.choices(vocabulary)]
+            if name in self.fields:
+                field: Any = self.fields[name]
+                field.choices = [("", empty), *labels.choices(vocabulary)]
 
     @staticmethod
     def initial_for(organisation: Organisation) -> dict[str, Any]:

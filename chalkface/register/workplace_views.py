@@ -99,7 +99,11 @@ def workplace_edit(request: HttpRequest, slug: str) -> HttpResponse:
     require(request.user, "edit_organisation", organisation)
     return handle_form(
         request,
-        OrganisationContextForm(posted(request), initial=OrganisationContextForm.initial_for(organisation)),
+        OrganisationContextForm(
+            posted(request),
+            initial=OrganisationContextForm.initial_for(organisation),
+            organisation=organisation,
+        ),
         lambda values: actions.save_organisation(request.user, values, organisation),
         template="workplaces/form.html",
         context={"organisation": organisation},

@@ -23,7 +23,13 @@ from chalkface.voice.models import (
     Severity,
     Share,
 )
-from chalkface.web.forms import ChalkfaceForm
+from chalkface.web.forms import (
+    ChalkfaceForm,
+    DateInput,
+    OrganisationChoiceField,
+    OrganisationMultipleChoiceField,
+    preselect_single,
+)
 from chalkface.workplaces.models import Organisation
 
 INCIDENT_TEXT_LIMIT = 2000
@@ -211,11 +217,11 @@ class CodeForm(forms.Form):
 
 class CampaignForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
-    owner = forms.ModelChoiceField(label=_("Owned by"), queryset=Organisation.objects.none())
+    owner = OrganisationChoiceField(label=_("Owned by"), queryset=Organisation.objects.none())
     question_set_version = forms.ModelChoiceField(
         label=_("Questions"), queryset=QuestionSetVersion.objects.select_related("question_set")
     )
-    workplaces = forms.ModelMultipleChoiceField(
+    workplaces = OrganisationMultipleChoiceField(
         label=_("Workplaces"),
         queryset=Organisation.objects.workplaces(),
         widget=forms.SelectMultiple(attrs={"size": 8}),
@@ -223,8 +229,8 @@ class CampaignForm(forms.Form):
     tools = forms.ModelMultipleChoiceField(
         label=_("Tools"), queryset=Tool.objects.all(), widget=forms.SelectMultiple(attrs={"size": 8})
     )
-    opens_on = forms.DateField(label=_("Opens on"), widget=forms.DateInput(attrs={"type": "date"}))
-    closes_on = forms.DateField(label=_("Closes on"), widget=forms.DateInput(attrs={"type": "date"}))
+    opens_on = forms.DateField(label=_("Opens on"), widget=DateInput())
+    closes_on = forms.DateField(label=_("Closes on"), widget=DateInput())
     threshold = forms.IntegerField(
         label=_("Disclosure threshold"),
         min_value=MIN_THRESHOLD,
@@ -244,6 +250,8 @@ class CampaignForm(forms.Form):
         others = Organisation.objects.exclude(kind__in=["school", "college", "university"])
         self.fields["share_results"].queryset = others  # type: ignore[attr-defined]
         self.fields["share_incidents"].queryset = others  # type: ignore[attr-defined]
+        for name in ("owner", "question_set_version", "workplaces", "tools"):
+            preselect_single(self.fields[name])
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -257,15 +265,15 @@ class CampaignEditForm(ChalkfaceForm):
     """What an owner may change after a campaign started: name, dates, threshold and scope."""
 
     name = forms.CharField(label=_("Name"), max_length=200)
-    opens_on = forms.DateField(label=_("Opens on"), widget=forms.DateInput(attrs={"type": "date"}))
-    closes_on = forms.DateField(label=_("Closes on"), widget=forms.DateInput(attrs={"type": "date"}))
+    opens_on = forms.DateField(label=_("Opens on"), widget=DateInput())
+    closes_on = forms.DateField(label=_("Closes on"), widget=DateInput())
     threshold = forms.IntegerField(
         label=_("Disclosure threshold"),
         min_value=MIN_THRESHOLD,
         max_value=1000,
         help_text=_("Nothing is shown for a group with fewer answers than this. It cannot be below 5."),
     )
-    workplaces = forms.ModelMultipleChoiceField(
+    workplaces = OrganisationMultipleChoiceField(
         label=_("Workplaces"),
         queryset=Organisation.objects.workplaces(),
         widget=forms.SelectMultiple(attrs={"size": 8}),
@@ -324,12 +332,10 @@ class SharingForm(ChalkfaceForm):
         return {what: list(self.cleaned_data[name]) for what, name in self.FIELDS.items()}
 
 
-class CodeBatchForm(forms.Form):
-    workplace = forms.ModelChoiceField(label=_("Workplace"), queryset=Organisation.objects.none())
+class CodeBatchForm(ChalkfaceForm):
+    workplace = OrganisationChoiceField(label=_("Workplace"), queryset=Organisation.objects.none())
     count = forms.IntegerField(label=_("How many codes"), min_value=1, max_value=2000, initial=30)
-    expires_on = forms.DateField(
-        label=_("Codes expire after"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    expires_on = forms.DateField(label=_("Codes expire after"), widget=DateInput())
     output = forms.ChoiceField(
         label=_("Print as"),
         choices=[("html", _("A page to print from the browser")), ("pdf", _("A PDF file"))],
@@ -341,10 +347,11 @@ class CodeBatchForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["workplace"].queryset = workplaces  # type: ignore[attr-defined]
         self.fields["expires_on"].initial = campaign.closes_on
+        preselect_single(self.fields["workplace"])
 
 
-class OpenLinkForm(forms.Form):
-    workplace = forms.ModelChoiceField(label=_("Workplace"), queryset=Organisation.objects.none())
+class OpenLinkForm(ChalkfaceForm):
+    workplace = OrganisationChoiceField(label=_("Workplace"), queryset=Organisation.objects.none())
     per_hour = forms.IntegerField(
         label=_("Most submissions an hour"), min_value=1, max_value=10000, initial=60
     )
@@ -352,3 +359,4 @@ class OpenLinkForm(forms.Form):
     def __init__(self, *args: Any, workplaces: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["workplace"].queryset = workplaces  # type: ignore[attr-defined]
+        preselect_single(self.fields["workplace"])

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.translation import gettext as _
 
 from chalkface.errors import ChalkfaceError
 
@@ -17,6 +18,37 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def organisation_label(organisation: Any) -> str:
+    """An organisation's name, with its URN when it has one, so that schools with one name differ."""
+    urn = getattr(organisation, "urn", None)
+    return f"{organisation.name} ({_('URN')} {urn})" if urn else str(organisation.name)
+
+
+class OrganisationChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return organisation_label(obj)
+
+
+class OrganisationMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return organisation_label(obj)
+
+
+def preselect_single(field: forms.Field) -> None:
+    """A required choice with only one option starts on that option, with no blank line before it."""
+    if not isinstance(field, forms.ModelChoiceField) or not field.required:
+        return
+    options = list(field.queryset[:2])
+    if len(options) != 1:
+        return
+    if isinstance(field, forms.ModelMultipleChoiceField):
+        field.initial = [options[0].pk]
+    else:
+        field.initial = options[0].pk
+        field.empty_label = None
+        field.widget.choices = field.choices
 
 
 class SearchInput(forms.TextInput):

@@ -93,3 +93,42 @@ def test_reset_starts_again(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "Generating" in result.stdout
     assert (tmp_path / "demo-logins.json").read_text() != first
+
+
+def test_its_campaign_is_open_on_the_day_it_is_set_up_with_data_from_the_months_before(
+    demo_dir: Path,
+) -> None:
+    import datetime as dt
+
+    today = dt.date.today()
+    with sqlite3.connect(demo_dir / "chalkface.sqlite3") as db:
+        opens, closes = db.execute(
+            "SELECT opens_on, closes_on FROM voice_campaign WHERE slug = 'synthetic-checkins'"
+        ).fetchone()
+        first, last = db.execute("SELECT min(week), max(week) FROM voice_response").fetchone()
+    assert dt.date.fromisoformat(opens) <= today
+    assert dt.date.fromisoformat(closes) >= today + dt.timedelta(weeks=4)
+    assert dt.date.fromisoformat(last) < today.replace(day=1)
+    assert dt.date.fromisoformat(first) >= today.replace(day=1) - dt.timedelta(days=190)
+
+
+def test_each_log_in_has_something_real_to_see(demo_dir: Path) -> None:
+    with sqlite3.connect(demo_dir / "chalkface.sqlite3") as db:
+        campaign, threshold = db.execute(
+            "SELECT id, threshold FROM voice_campaign WHERE slug = 'synthetic-checkins'"
+        ).fetchone()
+        (rep_checkins,) = db.execute(
+            "SELECT count(*) FROM voice_response r JOIN accounts_membership m"
+            " ON m.organisation_id = r.workplace_id AND m.role = 'union_rep' WHERE r.campaign_id = ?",
+            (campaign,),
+        ).fetchone()
+        shared = set(
+            db.execute(
+                "SELECT s.what FROM voice_campaignshare s JOIN accounts_membership m"
+                " ON m.organisation_id = s.organisation_id AND m.role = 'employer_lead'"
+                " WHERE s.campaign_id = ?",
+                (campaign,),
+            ).fetchall()
+        )
+    assert rep_checkins >= threshold
+    assert shared == {("results",), ("incidents",)}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.urls import reverse
 
 from tests.base import BaseTestCase
@@ -77,3 +79,54 @@ class HomePageTestCase(BaseTestCase):
         html = self.client.get(reverse("register:tool", args=[self.tool.slug])).content.decode()
         assert f'<a href="{reverse("register:tools")}" aria-current="true">' in html
         assert f'<a href="{reverse("home")}">' in html
+
+    def test_it_shows_campaigns_in_the_navigation_only_to_roles_that_run_them(self) -> None:
+        campaigns = f'<a href="{reverse("voice:campaigns")}">Campaigns</a>'
+        for user in (self.alice, self.olivia, self.emma, self.adam):
+            self.login(user)
+            assert campaigns in self.home(), user
+        for user in (self.ravi, self.nobody):
+            self.login(user)
+            assert campaigns not in self.home(), user
+
+    def test_it_leads_a_rep_to_the_codes_of_each_open_campaign_in_their_workplace(self) -> None:
+        from tests.voice.helpers import make_campaign
+
+        campaign = make_campaign(self.branch, [self.oakfield], [self.tool])
+        make_campaign(
+            self.branch,
+            [self.oakfield],
+            [self.tool],
+            slug="last-year",
+            name="Last year",
+            opens_on=dt.date(2020, 1, 1),
+            closes_on=dt.date(2020, 2, 1),
+        )
+        self.login(self.alice)
+        html = self.home()
+        assert f'href="{campaign.get_absolute_url()}#access-codes">Hand out access codes for Autumn' in html
+        assert "Last year" not in html
+        assert f'href="{reverse("voice:campaigns")}">See your campaigns' in html
+        self.login(self.bob)
+        assert "No campaign is open in your workplace yet" in self.home()
+
+    def test_it_leads_an_officer_to_start_and_run_campaigns(self) -> None:
+        for user in (self.olivia, self.adam):
+            self.login(user)
+            html = self.home()
+            assert f'href="{reverse("voice:campaign_create")}">Start a campaign' in html
+            assert f'href="{reverse("voice:campaigns")}">Run your campaigns' in html
+
+    def test_it_explains_who_can_share_results_instead_of_linking_to_a_refusal(self) -> None:
+        from chalkface.voice import actions
+        from chalkface.voice.models import Share
+        from tests.voice.helpers import make_campaign
+
+        campaign = make_campaign(self.branch, [self.oakfield], [self.tool])
+        self.login(self.emma)
+        html = self.home()
+        assert "No results have been shared with you yet" in html
+        assert f'href="{reverse("insights:overview")}">See the evidence' not in html
+        actions.set_shares(None, campaign, {Share.RESULTS: [self.trust]})
+        html = self.home()
+        assert f'href="{reverse("insights:overview")}">See the evidence' in html

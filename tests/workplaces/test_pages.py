@@ -175,3 +175,16 @@ class WorkplaceFormTestCase(BaseTestCase):
             response = self.client.post(reverse("workplaces:edit", args=[workplace.slug]), self.data())
             assert response.status_code == 403
         assert not AuditEvent.objects.exists()
+
+    def test_it_asks_a_trust_or_local_authority_only_what_applies_to_it(self) -> None:
+        self.login(self.emma)
+        url = reverse("workplaces:edit", args=[self.trust.slug])
+        html = self.client.get(url).content.decode()
+        assert 'name="region"' in html and 'name="staff_headcount"' in html
+        for school_only in ("phase", "pupils_on_roll", "fsm_share", "it_rating", "establishment_type"):
+            assert f'name="{school_only}"' not in html, school_only
+        assert "Each of its schools has its own details" in html
+        response = self.client.post(url, {"region": "north_west", "staff_headcount": "900"})
+        self.assertRedirects(response, self.trust.get_absolute_url())
+        self.trust.refresh_from_db()
+        assert (self.trust.region, self.trust.staff_headcount) == ("north_west", 900)

@@ -6,23 +6,25 @@ reports); :func:`ensure_demo` generates and loads data on first use and makes on
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from chalkface.accounts import audit
 from chalkface.accounts.models import User
-from chalkface.demo.actions.accounts import ensure_accounts
+from chalkface.demo.actions.accounts import ensure_accounts, keep_campaign_open
 from chalkface.demo.actions.checkins import load_responses
 from chalkface.demo.actions.register import write_register
 from chalkface.demo.files import REGISTER_TABLES, LoadError, read_synth_table
 from chalkface.register.models import Tool
 from chalkface.workplaces.models import Organisation
 
-__all__ = ["LoadError", "ensure_demo", "load_responses", "load_synth"]
+__all__ = ["LoadError", "demo_start", "ensure_demo", "load_responses", "load_synth"]
 
 
 def load_synth(directory: Path, actor: User | None = None) -> dict[str, Any]:
@@ -64,13 +66,31 @@ def ensure_demo(
     months: int = 6,
     echo: Callable[[str], None] = print,
 ) -> list[dict[str, str]]:
-    """Load synthetic data if the database is empty, make the demo accounts, and return their log-ins."""
+    """Load synthetic data if the database is empty, make the demo accounts, and return their log-ins.
+
+    The data covers the ``months`` whole months before the day the demo is set up, and its campaign is
+    open today and for some weeks ahead, so that every log-in meets a live campaign.
+    """
+    today = timezone.localdate()
     if not Organisation.objects.workplaces().exists():
         from chalkface.synth import SynthConfig, generate, write
 
         out = data_dir / "synth"
-        echo(f"Generating synthetic data for {workplaces} workplaces over {months} months (seed {seed})...")
-        write(generate(SynthConfig(workplaces=workplaces, months=months, seed=seed)), out)
+        start = demo_start(today, months)
+        echo(
+            f"Generating synthetic data for {workplaces} workplaces over the {months} months from "
+            f"{start:%B %Y} (seed {seed})..."
+        )
+        write(generate(SynthConfig(workplaces=workplaces, months=months, seed=seed, start=start)), out)
         echo("Loading it into the database...")
         load_synth(out)
+    keep_campaign_open(today)
     return ensure_accounts(data_dir)
+
+
+def demo_start(today: dt.date, months: int) -> dt.date:
+    """The first day of the month ``months`` months before ``today``'s: the data ends last month."""
+    year, month = today.year, today.month - months
+    while month < 1:
+        year, month = year - 1, month + 12
+    return dt.date(year, month, 1)

@@ -8,6 +8,8 @@ import secrets
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from chalkface.accounts import audit
 from chalkface.accounts.models import User
@@ -19,11 +21,24 @@ from chalkface.workplaces.models import Organisation
 MAX_BATCH = 2000
 
 
+def refuse_if_closed(campaign: Campaign) -> None:
+    """Codes and links for a campaign that has closed would only lead staff to a closed page."""
+    if campaign.closes_on < timezone.localdate():
+        raise VoiceError(
+            _(
+                "This campaign closed on %(day)s and is not taking answers, so no codes or links can be "
+                "made for it. To collect more answers, its owner can change its closing date."
+            )
+            % {"day": date_format(campaign.closes_on, "j F Y")}
+        )
+
+
 @transaction.atomic
 def generate_codes(
     actor: User | None, campaign: Campaign, workplace: Organisation, count: int, expires_on: dt.date
 ) -> tuple[CodeBatch, list[str]]:
     """A batch of single-use codes for one workplace. The plain codes are returned once and never stored."""
+    refuse_if_closed(campaign)
     if not 1 <= count <= MAX_BATCH:
         raise VoiceError(f"A batch holds between 1 and {MAX_BATCH} codes.")
     if not campaign.workplaces.filter(pk=workplace.pk).exists():
@@ -77,6 +92,7 @@ def revoke_batch(actor: User | None, batch: CodeBatch) -> int:
 def create_open_link(
     actor: User | None, campaign: Campaign, workplace: Organisation, per_hour: int = 60
 ) -> OpenLink:
+    refuse_if_closed(campaign)
     if not campaign.workplaces.filter(pk=workplace.pk).exists():
         raise VoiceError(f"{workplace} is not one of this campaign's workplaces.")
     link = OpenLink.objects.create(

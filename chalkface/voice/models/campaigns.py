@@ -62,6 +62,12 @@ class Campaign(models.Model):
     def is_open_on(self, day: dt.date) -> bool:
         return self.opens_on <= day <= self.closes_on
 
+    def status_on(self, day: dt.date) -> str:
+        """ "open", "not_open" (it opens later) or "closed" (it closed before ``day``)."""
+        if day > self.closes_on:
+            return "closed"
+        return "not_open" if day < self.opens_on else "open"
+
 
 class Share(models.TextChoices):
     RESULTS = "results", _("Results that passed disclosure control")

@@ -3,12 +3,14 @@ campaign, sharing, access codes and open links."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -133,6 +135,7 @@ def campaign_detail(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     ]
     context = {
         "campaign": campaign,
+        "status": campaign.status_on(timezone.localdate()),
         "rows": rows,
         "can_manage": perms.can_manage(request.user, campaign),
         "can_act": perms.can_act(request.user, campaign),
@@ -144,7 +147,8 @@ def campaign_detail(request: AuthenticatedRequest, slug: str) -> HttpResponse:
             "workplace"
         ),
         "code_form": CodeBatchForm(campaign=campaign, workplaces=workplaces),
-        "link_form": OpenLinkForm(workplaces=workplaces),
+        # Its own ids: the codes form above it has a workplace field too.
+        "link_form": OpenLinkForm(workplaces=workplaces, auto_id="link_%s"),
         "start_url": request.build_absolute_uri(reverse("voice:start", args=[campaign.slug])),
     }
     return render(request, "voice/campaign_detail.html", context)
@@ -199,9 +203,12 @@ def link_create(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     perms.require_act(request.user, campaign)
     form = OpenLinkForm(request.POST, workplaces=perms.rep_workplaces(request.user, campaign))
     if form.is_valid():
-        actions.create_open_link(
-            request.user, campaign, form.cleaned_data["workplace"], form.cleaned_data["per_hour"]
-        )
+        try:
+            actions.create_open_link(
+                request.user, campaign, form.cleaned_data["workplace"], form.cleaned_data["per_hour"]
+            )
+        except VoiceError as exc:
+            messages.error(request, str(exc))
     return redirect(campaign)
 
 

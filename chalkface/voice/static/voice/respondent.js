@@ -21,6 +21,7 @@
     box.addEventListener("input", update);
     update();
   });
-  var summary = document.getElementById("error-summary");
+  // An error, or words that could identify someone: the notice at the top takes the focus.
+  var summary = document.getElementById("error-summary") || document.getElementById("protect-summary");
   if (summary) { summary.focus(); }
 })();
