@@ -145,9 +145,12 @@ def write_tables(tables: dict[str, pl.DataFrame], fmt: str, out: Path, stem: str
         path = out / f"{stem}.xlsx"
         import xlsxwriter
 
-        with xlsxwriter.Workbook(str(path)) as book:
+        from chalkface.web.cellsafe import neutralise_frame
+
+        # No text becomes a formula: not when written, not when a spreadsheet opens it.
+        with xlsxwriter.Workbook(str(path), {"strings_to_formulas": False}) as book:
             for name, frame in tables.items():
-                frame.write_excel(book, worksheet=name[:31], autofit=True)
+                neutralise_frame(frame).write_excel(book, worksheet=name[:31], autofit=True)
             note = book.add_worksheet("method_note")
             for i, line in enumerate(METHOD_NOTE.splitlines()):
                 note.write(i, 0, line)
@@ -156,7 +159,9 @@ def write_tables(tables: dict[str, pl.DataFrame], fmt: str, out: Path, stem: str
         for name, frame in tables.items():
             path = out / f"{stem}-{name}.{fmt}"
             if fmt == "csv":
-                frame.write_csv(path)
+                from chalkface.web.cellsafe import neutralise_frame
+
+                neutralise_frame(frame).write_csv(path)
             else:
                 frame.write_parquet(path)
             written.append(path)
