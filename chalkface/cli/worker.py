@@ -21,8 +21,8 @@ from chalkface.cli.base import setup_django
 )
 def worker(batch: bool, interval: float) -> None:
     """Run the task worker: background work such as imports from the web (django-tasks' db_worker), and
-    every minute the sweep that moves waiting submissions into the results and deletes rate-limit
-    counters whose window has ended."""
+    every minute the sweep that moves waiting submissions into the results, brings the copy the figures
+    are computed from up to date, and deletes rate-limit counters whose window has ended."""
     setup_django()
     from django.core.management import call_command
 
@@ -41,11 +41,14 @@ SWEEP_SECONDS = 60.0
 def _sweep() -> None:
     from django.db import connection
 
+    from chalkface.insights import extract
     from chalkface.limits.actions import sweep as forget_rate_windows
     from chalkface.voice.actions import sweep
 
     try:
         sweep()
+        # pages then read a copy that is already current, instead of rebuilding it on a page view
+        extract.refresh()
         forget_rate_windows()
     finally:
         connection.close()

@@ -4,6 +4,7 @@ one plain sentence with its n and interval."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -67,6 +68,11 @@ class Overview:
     k: int
     published: list[Any] = field(default_factory=list, repr=False)
     as_of: str | None = None
+
+    @property
+    def as_of_time(self) -> dt.datetime | None:
+        """When the copy of the check-ins these figures come from was brought up to date."""
+        return dt.datetime.fromisoformat(self.as_of) if self.as_of else None
 
     def to_dict(self) -> dict[str, Any]:
         return {

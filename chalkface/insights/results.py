@@ -10,6 +10,7 @@ show to :func:`chalkface.insights.release.publish`.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any
@@ -73,6 +74,11 @@ class ToolResults:
     versions: list[dict[str, Any]] = field(default_factory=list)
     incidents: IncidentSummary | None = None
     as_of: str | None = None
+
+    @property
+    def as_of_time(self) -> dt.datetime | None:
+        """When the copy of the check-ins these figures come from was brought up to date."""
+        return dt.datetime.fromisoformat(self.as_of) if self.as_of else None
 
     @property
     def filtered(self) -> bool:

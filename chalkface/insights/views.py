@@ -56,8 +56,10 @@ def _campaign(request: HttpRequest) -> Campaign | None:
 
 @login_required
 def overview(request: HttpRequest) -> HttpResponse:
-    """For an officer: campaigns, responses and workplaces covered, the strongest signals."""
-    _require_results(request)
+    """For an officer: campaigns, responses and workplaces covered, the strongest signals. Someone who has
+    been shared nothing is told why, and who can share, rather than refused."""
+    if not can_see_results(request.user):
+        return render(request, "insights/nothing_shared.html", status=200)
     summary = officer_overview(request.user)
     return render(
         request,
