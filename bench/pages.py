@@ -16,8 +16,8 @@ What runs, for each size:
 4. a ``requests`` session that logs in through the real login form (CSRF and all), then times each page and
    API call ``--repeat`` times (median), checking that each answer is 200 and holds real figures, while
    sampling the serving worker's resident memory (its peak, VmHWM, reset before each request). Before each
-   call the benchmark's accounts forget the slices they were shown, so that the query auditor judges every
-   call from the same state, whatever was measured before it;
+   call the release history is forgotten (the benchmark's database is its own), so that every call is
+   judged from the same state, whatever was measured before it;
 5. ``chalkface alerts`` as a subprocess with 1 subscriber and with 100 (its peak memory from wait4);
 6. the floor: the check-ins written to Parquet with PostgreSQL COPY (timed), then each call's figures in
    DuckDB (``bench/pages_floor.py`` says exactly what), median of ``--repeat``.
@@ -101,17 +101,24 @@ def echo(text: str = "") -> None:
 # --- Inside Django (a child process per step, since each size has its own database) -------------------------
 
 
+def _forget_releases() -> int:
+    from chalkface.insights.models import ReleasedGroup, ReleaseIsolation, ReleaseRecord
+
+    deleted = 0
+    for model in (ReleasedGroup, ReleaseIsolation, ReleaseRecord):
+        deleted += model.objects.all().delete()[0]
+    return deleted
+
+
 def forget_main() -> dict[str, Any]:
-    """Forget what the benchmark's accounts were shown, so that each call starts from the same state: the
-    query auditor judges a new slice against every slice the viewer saw before, so without this a page's
-    answer (figures, or a refusal) would depend on the pages measured before it."""
+    """Forget the release history (what was released, to anyone), so that each call starts from the same
+    state: the history judges a new group against every group released before, so without this a page's
+    answer (figures, or a group hidden) would depend on the pages measured before it. The benchmark's
+    database is its own; a real deployment never forgets its history."""
     import django
 
     django.setup()
-    from chalkface.insights.models import ShownSlice
-
-    deleted, _ = ShownSlice.objects.filter(user__email__endswith="@bench.chalkface.test").delete()
-    return {"forgotten": deleted}
+    return {"forgotten": _forget_releases()}
 
 
 def prepare_main(subscribers: int | None) -> dict[str, Any]:
@@ -119,15 +126,15 @@ def prepare_main(subscribers: int | None) -> dict[str, Any]:
     import django
 
     django.setup()
-    from chalkface.voice.loading import SYNTHETIC_CAMPAIGN
     from django.db.models import Count
     from django.urls import reverse
 
     from chalkface.accounts.models import Membership, Role, User
     from chalkface.api import actions as api_actions
     from chalkface.api.models import ApiToken
+    from chalkface.demo.actions.checkins import SYNTHETIC_CAMPAIGN
     from chalkface.insights import alerts
-    from chalkface.insights.models import Alert, ShownSlice, Subscription
+    from chalkface.insights.models import Alert, Subscription
     from chalkface.register.models import Deployment, Tool, ToolVersion
     from chalkface.voice.models import Campaign, IncidentReport, Response, Share
     from chalkface.workplaces.models import Organisation
@@ -158,7 +165,7 @@ def prepare_main(subscribers: int | None) -> dict[str, Any]:
             alerts.set_subscription(user, workplace=place, on=on)
         # Each run starts from the same state: no alerts raised before, nothing shown before.
         Alert.objects.filter(user__in=bench_users).delete()
-        ShownSlice.objects.filter(user__in=bench_users).delete()
+        _forget_releases()
         return {"subscriptions": Subscription.objects.filter(user__in=users).count()}
 
     user = officer(OFFICER, "National officer")
@@ -168,7 +175,7 @@ def prepare_main(subscribers: int | None) -> dict[str, Any]:
     for token in ApiToken.objects.filter(user=user).active():
         api_actions.revoke_token(user, token)
     _token, raw = api_actions.create_token(user, "pages benchmark")
-    ShownSlice.objects.filter(user__in=bench_users).delete()
+    _forget_releases()
 
     slug = tools[0]["tool__slug"]
     tool = Tool.objects.get(slug=slug)

@@ -10,7 +10,7 @@ What each page's floor computes, per cell (the groups each page shows) and per m
 sum of squares, the share agreeing (4 or 5 on the agreement scale), and from per-workplace sums the
 ingredients of the workplace-clustered variance (sum over workplaces of n_c^2, n_c S_c, S_c^2 and the same
 for the agreeing count), finished into the mean, the share and their clustered standard errors. Disclosure
-control on those few hundred cells, the query auditor and rendering are not in the floor: they are what
+control on those few hundred cells, the release history and rendering are not in the floor: they are what
 the page may add on top, within the goal of 4x.
 """
 

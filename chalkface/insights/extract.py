@@ -80,30 +80,41 @@ def _table() -> str:
     return _q(Response._meta.db_table)
 
 
+def _references() -> str:
+    """The sum of the references a check-in carries (campaign, workplace, tool, version), in SQL: with the
+    record keys, a copy of the same answers under other campaigns or workplaces is told apart."""
+    columns = ("campaign", "workplace", "tool", "tool_version")
+    return " + ".join(f"coalesce(sum({_q(Response._meta.get_field(c).column)}), 0)" for c in columns)
+
+
 def _fingerprint() -> str:
-    """How many check-ins there are, and the sum of their (random) record keys: it changes whenever one is
-    added or removed, and two different sets of check-ins practically never share it."""
+    """How many check-ins there are, and the sum of their (random) record keys and of their references: it
+    changes whenever one is added, removed or moved, and two different sets of check-ins practically never
+    share it."""
     key = _q(Response._meta.get_field("record_key").column)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*), coalesce(sum({key}), 0) FROM {_table()}")  # noqa: S608 - own table
-        n, total = cursor.fetchone()
-    return f"{int(n)}:{int(total)}"
+        cursor.execute(f"SELECT count(*), coalesce(sum({key}), 0), {_references()} FROM {_table()}")  # noqa: S608
+        n, total, refs = cursor.fetchone()
+    return f"{int(n)}:{int(total)}:{int(refs)}"
 
 
 def _month_counts() -> dict[str, str]:
     week = _q(Response._meta.get_field("week").column)
     key = _q(Response._meta.get_field("record_key").column)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {week}, count(*), sum({key}) FROM {_table()} GROUP BY {week}")  # noqa: S608
+        cursor.execute(
+            f"SELECT {week}, count(*), sum({key}), {_references()} FROM {_table()} GROUP BY {week}"  # noqa: S608
+        )
         rows = cursor.fetchall()
     counts: dict[str, list[int]] = {}
-    for day, n, total in rows:
+    for day, n, total, refs in rows:
         if isinstance(day, str):
             day = dt.date.fromisoformat(day)
-        month = counts.setdefault(f"{day:%Y-%m}", [0, 0])
+        month = counts.setdefault(f"{day:%Y-%m}", [0, 0, 0])
         month[0] += int(n)
         month[1] += int(total)
-    return {month: f"{n}:{total}" for month, (n, total) in counts.items()}
+        month[2] += int(refs)
+    return {month: f"{n}:{total}:{refs}" for month, (n, total, refs) in counts.items()}
 
 
 def _month_frame(month: str) -> pl.DataFrame:

@@ -182,7 +182,7 @@ def _in_threads(n: int, work: object) -> None:
     assert errors == []
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keep what the data migrations loaded
 def test_parallel_increments_are_all_counted_on_postgresql() -> None:
     if connection.vendor != "postgresql":
         pytest.skip("parallel writers need PostgreSQL (SQLite runs one writer at a time)")
@@ -202,7 +202,7 @@ def test_parallel_increments_are_all_counted_on_postgresql() -> None:
     assert sorted(results) == list(range(1, threads * each + 1))
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keep what the data migrations loaded
 def test_parallel_requests_cannot_pass_the_limit_on_postgresql() -> None:
     if connection.vendor != "postgresql":
         pytest.skip("parallel writers need PostgreSQL")
