@@ -287,3 +287,6 @@ IMPORT_MAX_CELLS = env_int("CHALKFACE_IMPORT_MAX_CELLS", 1_000_000, minimum=1)
 IMPORT_MAX_CELL_CHARS = env_int("CHALKFACE_IMPORT_MAX_CELL_CHARS", 10_000, minimum=1)
 IMPORT_MAX_UNZIPPED_MB = env_int("CHALKFACE_IMPORT_MAX_UNZIPPED_MB", 200, minimum=1)
 IMPORT_MAX_SECONDS = env_int("CHALKFACE_IMPORT_MAX_SECONDS", 300, minimum=1)
+# A background job still running after this many seconds is marked failed by the worker's sweep: its
+# worker stopped, or it ran past its time limit. Keep it above CHALKFACE_IMPORT_MAX_SECONDS. Default: 900
+JOB_TIMEOUT_SECONDS = env_int("CHALKFACE_JOB_TIMEOUT_SECONDS", 900, minimum=60)

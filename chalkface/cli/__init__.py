@@ -16,6 +16,7 @@ from typing import Any
 import click
 
 from chalkface import redaction
+from chalkface.cli.backup import backup, restore
 from chalkface.cli.base import ChalkfaceGroup, run_django
 from chalkface.cli.demo import demo
 from chalkface.cli.imports import import_
@@ -62,7 +63,20 @@ analyze.add_command(opinions)
 # Quotes in themes are redacted as they would be on a page.
 analyze.add_command(themes_command(redaction.protect))
 
-for _command in (synth, load, import_, worker, demo, analyze, brief, export, alerts, redact_command):
+for _command in (
+    synth,
+    load,
+    import_,
+    worker,
+    demo,
+    analyze,
+    brief,
+    export,
+    alerts,
+    redact_command,
+    backup,
+    restore,
+):
     cli.add_command(_command)
 
 

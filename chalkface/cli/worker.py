@@ -22,7 +22,8 @@ from chalkface.cli.base import setup_django
 def worker(batch: bool, interval: float) -> None:
     """Run the task worker: background work such as imports from the web (django-tasks' db_worker), and
     every minute the sweep that moves waiting submissions into the results, brings the copy the figures
-    are computed from up to date, and deletes rate-limit counters whose window has ended."""
+    are computed from up to date, deletes rate-limit counters whose window has ended, and marks failed
+    every job still running after CHALKFACE_JOB_TIMEOUT_SECONDS (its worker stopped, or it ran too long)."""
     setup_django()
     from django.core.management import call_command
 
@@ -42,6 +43,7 @@ def _sweep() -> None:
     from django.db import connection
 
     from chalkface.insights import extract
+    from chalkface.jobs.actions import fail_stalled
     from chalkface.limits.actions import sweep as forget_rate_windows
     from chalkface.voice.actions import sweep
 
@@ -50,6 +52,8 @@ def _sweep() -> None:
         # pages then read a copy that is already current, instead of rebuilding it on a page view
         extract.refresh()
         forget_rate_windows()
+        # a job whose worker died, or that ran past its limit, ends as failed with the reason
+        fail_stalled()
     finally:
         connection.close()
 

@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from chalkface.accounts import audit
 from chalkface.accounts.models import User
@@ -16,6 +20,10 @@ from chalkface.jobs.models import Job, JobStatus
 
 logger = logging.getLogger(__name__)
 MAX_ERROR_CHARS = 100_000
+# Stored in English and translated where the job is shown (jobs/_progress.html).
+STOPPED = gettext_noop(
+    "The worker stopped before this job finished; nothing from it was saved. Please try again."
+)
 
 
 class JobFailed(Exception):
@@ -72,3 +80,18 @@ def _finish(job_id: str, status: str, message: str, error: str, result_url: str 
         result_url=result_url[:300],
         finished_at=timezone.now(),
     )
+
+
+def fail_stalled(now: datetime | None = None) -> int:
+    """Mark failed every job still running after CHALKFACE_JOB_TIMEOUT_SECONDS: its worker died, or it ran
+    past its time limit. Returns how many. Each import writes in one transaction, so a worker that died
+    left nothing of it in the database. The worker's sweep calls this every minute."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=int(getattr(settings, "JOB_TIMEOUT_SECONDS", 900)))
+    stalled = Job.objects.filter(status=JobStatus.RUNNING).filter(
+        Q(started_at__lt=cutoff) | Q(started_at__isnull=True, created_at__lt=cutoff)
+    )
+    count = stalled.update(status=JobStatus.FAILED, message=STOPPED, error=STOPPED, finished_at=now)
+    if count:
+        logger.warning("Marked %d job(s) failed: still running after the time limit", count)
+    return count

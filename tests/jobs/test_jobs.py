@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 from django_tasks import task
 
 from chalkface.jobs import actions
@@ -88,3 +92,53 @@ class JobTests(BaseTestCase):
 
         actions.start_job(self.olivia, "test.count", "Counting", count_to, 1)
         self.assertTrue(AuditEvent.objects.filter(action="job.started").exists())
+
+
+class StalledJobTests(BaseTestCase):
+    """Jobs always end: one whose worker died, or that ran past its time limit, is failed by the sweep."""
+
+    def running(self, seconds_ago: int) -> Job:
+        job = actions.start_job(self.olivia, "test.count", "Counting", count_to, 1)
+        started = timezone.now() - timedelta(seconds=seconds_ago)
+        Job.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, started_at=started)
+        return job
+
+    @override_settings(JOB_TIMEOUT_SECONDS=900)
+    def test_the_sweep_fails_a_job_left_running_past_the_limit_with_the_reason(self) -> None:
+        stalled = self.running(901)
+        _sweep_jobs()
+        stalled.refresh_from_db()
+        self.assertEqual(stalled.status, JobStatus.FAILED)
+        self.assertEqual(stalled.message, actions.STOPPED)
+        self.assertIsNotNone(stalled.finished_at)
+        self.login(self.olivia)
+        page = self.client.get(stalled.get_absolute_url())
+        self.assertContains(page, "The worker stopped before this job finished; nothing from it was saved.")
+        self.assertNotContains(page, 'hx-trigger="every 1s"')  # the page stops polling: the job ended
+
+    @override_settings(JOB_TIMEOUT_SECONDS=900)
+    def test_the_sweep_leaves_a_fresh_running_job_and_finished_jobs_alone(self) -> None:
+        fresh = self.running(60)
+        finished = self.running(5000)
+        Job.objects.filter(pk=finished.pk).update(status=JobStatus.DONE, message="Counted to 1.")
+        self.assertEqual(actions.fail_stalled(), 0)
+        fresh.refresh_from_db()
+        finished.refresh_from_db()
+        self.assertEqual((fresh.status, finished.status), (JobStatus.RUNNING, JobStatus.DONE))
+        self.assertEqual(finished.message, "Counted to 1.")
+
+    def test_the_reason_has_a_welsh_translation(self) -> None:
+        from django.utils import translation
+
+        with translation.override("cy"):
+            self.assertIn("ni chadwyd dim", translation.gettext(actions.STOPPED))
+
+
+def _sweep_jobs() -> None:
+    """The worker's own sweep (everything it does each minute), as ``chalkface worker`` runs it."""
+    from unittest import mock
+
+    from chalkface.cli.worker import _sweep
+
+    with mock.patch("django.db.connection.close"):  # the test's transaction must stay open
+        _sweep()
