@@ -7,6 +7,8 @@ circle: ``chalkface/cli/__init__.py`` imports the commands and attaches them to 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import click
@@ -15,16 +17,39 @@ _DJANGO_READY = False
 
 
 def setup_django(demo: bool = False) -> None:
-    """Configure Django once; commands that do not touch the database never pay for it."""
+    """Configure Django once; commands that do not touch the database never pay for it.
+
+    A command run beside a demo's data (after ``chalkface demo``) uses the demo's settings, as the demo
+    does; any other setting that is missing or wrong ends the command with one line saying what to set.
+    """
     global _DJANGO_READY
-    if demo:
+    if demo or is_demo_data_dir(os.environ):
         os.environ["CHALKFACE_DEMO"] = "1"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chalkface.settings")
     if not _DJANGO_READY:
         import django
+        from django.core.exceptions import ImproperlyConfigured
 
-        django.setup()
+        try:
+            django.setup()
+        except ImproperlyConfigured as exc:
+            raise click.ClickException(
+                f"{exc}. For the local demo, run `chalkface demo` first, or set CHALKFACE_DEMO=1."
+            ) from None
         _DJANGO_READY = True
+
+
+def is_demo_data_dir(environ: Mapping[str, str]) -> bool:
+    """Whether this command runs on a demo's data folder with no key or mode of its own set: the folder
+    ``chalkface demo`` made holds its key and its log-ins, and nothing else writes them there."""
+    from chalkface.env import env_path
+
+    if any(
+        environ.get(name) for name in ("SECRET_KEY", "SECRET_KEY_FILE", "CHALKFACE_DEMO", "CHALKFACE_DEBUG")
+    ):
+        return False
+    data_dir = env_path("CHALKFACE_DATA_DIR", Path.cwd() / "data", environ)
+    return (data_dir / "secret_key").is_file() and (data_dir / "demo-logins.json").is_file()
 
 
 class ChalkfaceGroup(click.Group):

@@ -19,7 +19,7 @@ from chalkface.cli.base import operator, setup_django
     "--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="File to write."
 )
 def brief(tool_slug: str, campaign_slug: str | None, fmt: str, out: Path) -> None:
-    """Write the evidence brief for a tool: findings, charts, incidents, method note (4-8 pages)."""
+    """Write the evidence brief for a tool: findings, charts, incidents, method note (a few pages)."""
     setup_django()
     from chalkface.insights.brief import brief_for_user
     from chalkface.register.models import Tool

@@ -1,4 +1,4 @@
-"""The evidence brief: 4-8 pages for a decision maker about one tool. Findings in plain language first, then
+"""The evidence brief: a few pages for a decision maker about one tool. Findings in plain language first, then
 charts and tables, incidents, quotes, register and governance records, and a method note.
 
 :func:`build_brief` is pure computation on a results frame the viewer may see (the web page, the CLI and
@@ -84,7 +84,8 @@ class BriefDocument:
 
         from weasyprint import HTML
 
-        logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+        for name in ("weasyprint", "fontTools"):  # their progress lines are noise on a terminal
+            logging.getLogger(name).setLevel(logging.ERROR)
         for section in [*self.sections, *self.incident_sections]:
             if not section.svg:
                 section.svg = section.chart.svg()

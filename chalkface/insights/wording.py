@@ -212,9 +212,22 @@ def difference_sentence(
     return text % values
 
 
+def chance_phrase(q_value: float | None, tests: int) -> str:
+    """How likely a change is to be chance once every comparison looked at is allowed for (the q-value, the
+    false discovery rate), in words a reader without statistics can use."""
+    if q_value is None or not math.isfinite(q_value):
+        return _("checked against %(tests)s comparisons") % {"tests": tests}
+    if q_value < 0.01:
+        return _("very unlikely to be chance: checked against %(tests)s comparisons") % {"tests": tests}
+    if q_value < 0.05:
+        return _("unlikely to be chance: checked against %(tests)s comparisons") % {"tests": tests}
+    return _("could be chance: checked against %(tests)s comparisons") % {"tests": tests}
+
+
 def signal_sentence(signal: Signal, tests: int) -> str:
     """A signal from :func:`signal_list` in one plain sentence in the viewer's language: the tool's name, the
-    measure's label, the change with its 95% interval, n, the p-value and the q-value among all the tests."""
+    measure's label, the change with its 95% interval, n, the p-value and, in words, how unlikely the change
+    is to be chance among all the comparisons looked at."""
     values: dict[str, Any] = {
         "tool": signal.tool_name or str(signal.tool),
         "measure": str(SENTENCE_LABELS.get(signal.measure, signal.measure)),
@@ -223,21 +236,20 @@ def signal_sentence(signal: Signal, tests: int) -> str:
         "n_before": signal.n_before,
         "n_after": signal.n_after,
         "p": format_p(signal.p_value),
-        "q": format_p(signal.q_value, "q"),
-        "tests": tests,
+        "chance": chance_phrase(signal.q_value, tests),
     }
     if signal.kind == "rate_ratio":
         return _(
             "With %(tool)s version %(after)s, incidents were reported %(ratio)s times as often per "
             "deployment-month as with version %(before)s (95%% interval %(lo)s to %(hi)s; %(n_before)s "
-            "reports before, %(n_after)s after; %(p)s; %(q)s among %(tests)s incident-rate comparisons)."
+            "reports before, %(n_after)s after; %(p)s; %(chance)s)."
         ) % {
             **values,
             "ratio": f"{signal.estimate:.2f}",
             "lo": f"{signal.lower:.2f}",
             "hi": f"{signal.upper:.2f}",
         }
-    significance = _("%(p)s; %(q)s among %(tests)s check-in comparisons") % values
+    significance = _("%(p)s; %(chance)s") % values
     return difference_sentence(
         values, signal.estimate, signal.lower, signal.upper, signal.n_before, signal.n_after, significance
     )

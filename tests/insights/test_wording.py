@@ -39,7 +39,9 @@ class SignalWordingTests(InsightTestCase):
         )
         self.assertIn("higher on average than with version 1.0 (95% interval +", sentence)
         self.assertRegex(sentence, r"n=\d+ before, \d+ after; p[<=]")
-        self.assertRegex(sentence, r"; q[<=][\d.]+ among \d+ check-in comparisons\)\.$")
+        self.assertRegex(sentence, r"; (very )?unlikely to be chance: checked against \d+ comparisons\)\.$")
+        self.assertNotIn("q<", sentence)
+        self.assertNotIn("q=", sentence)
         self.assertNotIn("CI", sentence)
         self.assertNotIn("lessonspark", sentence)
         self.assertNotIn("))", sentence)
@@ -142,3 +144,15 @@ class EffectiveNTests(InsightTestCase):
         self.assertEqual(display_n_eff(623.0), 623)
         self.assertEqual(display_n_eff(412.6), 413)
         self.assertIsNone(display_n_eff(None))
+
+
+def test_a_signal_says_in_plain_words_how_unlikely_chance_is() -> None:
+    from chalkface.insights.wording import chance_phrase
+
+    with translation.override("en"):
+        assert chance_phrase(0.0004, 84) == "very unlikely to be chance: checked against 84 comparisons"
+        assert chance_phrase(0.03, 84) == "unlikely to be chance: checked against 84 comparisons"
+        assert chance_phrase(0.2, 84) == "could be chance: checked against 84 comparisons"
+        assert chance_phrase(None, 84) == "checked against 84 comparisons"
+    with translation.override("cy"):
+        assert "siawns" in chance_phrase(0.0004, 84)
