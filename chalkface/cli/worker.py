@@ -40,30 +40,29 @@ SWEEP_SECONDS = 60.0
 
 
 def _sweep() -> None:
-    from django.db import connection
-
     from chalkface.insights import extract
     from chalkface.jobs.actions import fail_stalled
     from chalkface.limits.actions import sweep as forget_rate_windows
     from chalkface.voice.actions import sweep
 
-    try:
-        sweep()
-        # pages then read a copy that is already current, instead of rebuilding it on a page view
-        extract.refresh()
-        forget_rate_windows()
-        # a job whose worker died, or that ran past its limit, ends as failed with the reason
-        fail_stalled()
-    finally:
-        connection.close()
+    sweep()
+    # pages then read a copy that is already current, instead of rebuilding it on a page view
+    extract.refresh()
+    forget_rate_windows()
+    # a job whose worker died, or that ran past its limit, ends as failed with the reason
+    fail_stalled()
 
 
 def _sweep_forever() -> None:
     import logging
+
+    from django.db import connection
 
     while True:
         try:
             _sweep()
         except Exception:  # a failed sweep is tried again next time; the worker carries on
             logging.getLogger("chalkface.worker").exception("The sweep of waiting submissions failed")
+        finally:
+            connection.close()  # this thread's own connection; a fresh one next time
         time.sleep(SWEEP_SECONDS)
