@@ -47,19 +47,46 @@ class Attempt:
         return [name for name, counted in found if counted.reached]
 
 
-def login_attempt(request: HttpRequest | None, email: str) -> Attempt:
-    """Count one log-in attempt for ``email`` from the request's address, before checking the password."""
+@dataclass(frozen=True)
+class _Limits:
+    """One kind of attempt: its bucket names, its two limits (settings with defaults) and its window."""
+
+    account_bucket: str
+    account_limit: tuple[str, int]
+    address_bucket: str
+    address_limit: tuple[str, int]
+    window: int
+
+
+_LOGIN = _Limits(
+    "login:account",
+    ("CHALKFACE_LOGIN_FAILURES_PER_ACCOUNT", 10),
+    "login",
+    ("CHALKFACE_LOGIN_FAILURES_PER_ADDRESS", 50),
+    LOGIN_WINDOW,
+)
+_RESET = _Limits(
+    "reset:email",
+    ("CHALKFACE_PASSWORD_RESETS_PER_EMAIL", 3),
+    "reset",
+    ("CHALKFACE_PASSWORD_RESETS_PER_ADDRESS", 20),
+    RESET_WINDOW,
+)
+
+
+def _count(limits: _Limits, request: HttpRequest | None, email: str) -> Attempt:
     address = client_address(request) if request is not None else "address:unknown"
     return Attempt(
         by_account=hit(
-            f"login:account:{email.strip().lower()}",
-            _setting("CHALKFACE_LOGIN_FAILURES_PER_ACCOUNT", 10),
-            LOGIN_WINDOW,
+            f"{limits.account_bucket}:{email.strip().lower()}", _setting(*limits.account_limit), limits.window
         ),
-        by_address=hit(
-            f"login:{address}", _setting("CHALKFACE_LOGIN_FAILURES_PER_ADDRESS", 50), LOGIN_WINDOW
-        ),
+        by_address=hit(f"{limits.address_bucket}:{address}", _setting(*limits.address_limit), limits.window),
     )
+
+
+def login_attempt(request: HttpRequest | None, email: str) -> Attempt:
+    """Count one log-in attempt for ``email`` from the request's address, before checking the password."""
+    return _count(_LOGIN, request, email)
 
 
 def login_succeeded(attempt: Attempt) -> None:
@@ -70,17 +97,7 @@ def login_succeeded(attempt: Attempt) -> None:
 
 def reset_request(request: HttpRequest | None, email: str) -> Attempt:
     """Count one password reset request for ``email`` (whether or not it has an account) and address."""
-    address = client_address(request) if request is not None else "address:unknown"
-    return Attempt(
-        by_account=hit(
-            f"reset:email:{email.strip().lower()}",
-            _setting("CHALKFACE_PASSWORD_RESETS_PER_EMAIL", 3),
-            RESET_WINDOW,
-        ),
-        by_address=hit(
-            f"reset:{address}", _setting("CHALKFACE_PASSWORD_RESETS_PER_ADDRESS", 20), RESET_WINDOW
-        ),
-    )
+    return _count(_RESET, request, email)
 
 
 def login_paused_message(window: Window) -> str:

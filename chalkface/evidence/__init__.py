@@ -3,7 +3,6 @@
 This package never imports Django; ``tests/evidence/test_purity.py`` enforces it.
 """
 
-from chalkface.evidence.auditor import AuditDecision, QueryAuditor, Slice, audit_sequence
 from chalkface.evidence.cellkey import CellKey
 from chalkface.evidence.change import (
     IncidentRateChange,
@@ -37,7 +36,6 @@ from chalkface.evidence.errors import (
     ConvergenceError,
     EvidenceError,
     MarginError,
-    QueryRefused,
 )
 from chalkface.evidence.estimate import EstimateRow, EstimateTable, estimate, estimate_many
 from chalkface.evidence.history import HistoryGate, HistoryStore, Members, ReleaseHistory, conditions_of
@@ -62,7 +60,6 @@ __all__ = [
     "Members",
     "ReleaseHistory",
     "conditions_of",
-    "AuditDecision",
     "BudgetExhausted",
     "CellKey",
     "ColumnError",
@@ -86,8 +83,6 @@ __all__ = [
     "PrivacyBudget",
     "ProtectedTable",
     "PublishedCount",
-    "QueryAuditor",
-    "QueryRefused",
     "Raker",
     "Release",
     "ReleaseGate",
@@ -96,12 +91,10 @@ __all__ = [
     "RakingResult",
     "Signal",
     "SignalList",
-    "Slice",
     "TableCell",
     "ToolFigures",
     "VersionComparison",
     "attacker_intervals",
-    "audit_sequence",
     "compare_versions",
     "design_effect",
     "design_mean",

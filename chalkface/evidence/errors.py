@@ -28,9 +28,5 @@ class SeparationError(EvidenceError):
     rising as the coefficient goes to infinity)."""
 
 
-class QueryRefused(EvidenceError):
-    """The query auditor refused a slice because it would single out a small group."""
-
-
 class BudgetExhausted(EvidenceError):
     """A differentially private release would spend more privacy budget than the campaign has left."""

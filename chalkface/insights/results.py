@@ -168,9 +168,9 @@ def tool_results(
 
     Without filters: headline measures and breakdowns by version, role, phase, region, deprivation and IT
     self-rating. With filters (see :data:`FILTERS`): the headline measures for that slice only. Every
-    population shown is checked by the query auditor against what this viewer has already seen, and
+    population shown is checked by the release gate against what this viewer has already seen, and
     remembered. Raises ``PermissionDenied`` when the viewer sees no results at all (or not the campaign's),
-    :class:`SliceRefused` when the auditor refuses, :class:`InvalidFilter` for an unknown filter.
+    :class:`SliceRefused` when the gate refuses, :class:`InvalidFilter` for an unknown filter.
     """
     tool = tool_named(tool)
     scopes = narrow(result_scopes(user), campaign, None)

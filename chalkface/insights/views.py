@@ -1,4 +1,4 @@
-"""Insight pages: the overview, a tool's results (with slicing through the query auditor), two versions side
+"""Insight pages: the overview, a tool's results (with slicing through the release gate), two versions side
 by side, a workplace's results, briefs and open data, alerts.
 
 Access: every page needs a signed-in person who sees the results of at least one campaign (as its owner's

@@ -1,6 +1,6 @@
 """Aggregated results of a tool or a workplace, from :mod:`chalkface.insights.results`.
 
-Every figure has passed disclosure control. A slice the query auditor refuses (because, with what the caller
+Every figure has passed disclosure control. A slice the release gate refuses (because, with what the caller
 has already seen, it would single out too few people) is answered ``409 refused`` with the reason.
 """
 
