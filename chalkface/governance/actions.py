@@ -28,9 +28,15 @@ def agreement_for(actor: User | None, workplace: Organisation, deployment: Deplo
 
 @transaction.atomic
 def record_position(
-    actor: User | None, agreement: Agreement, item: str, side: str, values: dict[str, Any]
+    actor: User | None,
+    workplace: Organisation,
+    deployment: Deployment | None,
+    item: str,
+    side: str,
+    values: dict[str, Any],
 ) -> Position:
     """One side's view of one item: its status, evidence link, note and date."""
+    agreement = agreement_for(actor, workplace, deployment)
     position = Position.objects.filter(agreement=agreement, item=item, side=side).first()
     created = position is None
     position = position or Position(agreement=agreement, item=item, side=side)
@@ -54,7 +60,10 @@ def record_position(
 
 
 @transaction.atomic
-def set_review_due(actor: User | None, agreement: Agreement, values: dict[str, Any]) -> Agreement:
+def set_review_due(
+    actor: User | None, workplace: Organisation, deployment: Deployment | None, values: dict[str, Any]
+) -> Agreement:
+    agreement = agreement_for(actor, workplace, deployment)
     changes = audit.save_changes(agreement, {"review_due": values["review_due"]})
     audit.record(actor, "agreement.review_set", agreement, str(agreement), changes)
     return agreement
