@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from chalkface.accounts.permissions import can, permission_required, require
 from chalkface.governance import actions, items
@@ -32,6 +33,14 @@ from chalkface.web.pages import handle_form, posted
 from chalkface.workplaces.models import Organisation
 
 SIDE_ACTIONS = {items.UNION: "record_union_view", items.EMPLOYER: "record_employer_view"}
+SIDE_TITLES = {
+    items.UNION: gettext_lazy("The union's view"),
+    items.EMPLOYER: gettext_lazy("The employer's view"),
+}
+SIDE_DONE = {
+    items.UNION: gettext_lazy("Recorded the union's view."),
+    items.EMPLOYER: gettext_lazy("Recorded the employer's view."),
+}
 
 
 def _place(slug: str) -> Organisation:
@@ -156,7 +165,7 @@ def position(request: HttpRequest, slug: str, item: str, side: str) -> HttpRespo
             "workplace": place,
             "deployment": deployment,
             "item_label": items.label(items.AGREEMENT_ITEMS, item),
-            "side_label": items.label(items.SIDES, side),
+            "side_label": SIDE_TITLES[side],
             "back": back,
         },
         done=lambda saved: (
