@@ -168,10 +168,7 @@ def position(request: HttpRequest, slug: str, item: str, side: str) -> HttpRespo
             "side_label": SIDE_TITLES[side],
             "back": back,
         },
-        done=lambda saved: (
-            _("Recorded the %(side)s's view.") % {"side": saved.get_side_display().lower()},
-            back,
-        ),
+        done=lambda saved: (str(SIDE_DONE[side]), back),
     )
 
 

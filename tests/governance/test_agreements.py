@@ -117,3 +117,11 @@ class AgreementTests(BaseTestCase):
         self.login(self.emma)
         workplace = self.client.get(self.oakfield.get_absolute_url()).content.decode()
         assert governance in workplace
+
+
+class WelshTests(BaseTestCase):
+    def test_the_agreement_page_is_in_welsh(self) -> None:
+        self.login(self.alice)
+        url = reverse("governance:agreement", args=[self.oakfield.slug])
+        page = self.client.get(url, headers={"accept-language": "cy"}).content.decode()
+        assert "Cofnodi barn yr undeb" in page and "Hawl i ddatgysylltu" in page
