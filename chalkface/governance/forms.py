@@ -64,7 +64,7 @@ class DataPracticeForm(ChalkfaceForm):
     )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         for code, label in items.PRACTICES:
             self.fields[code].label = label
 
