@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.test import SimpleTestCase
+from django.utils import translation
 
 from chalkface.governance import items, rules
 from chalkface.governance.rules import DeploymentFacts, VersionDrop
@@ -25,6 +26,9 @@ def facts(**changes: object) -> DeploymentFacts:
 
 
 class RulesTests(SimpleTestCase):
+    def setUp(self) -> None:
+        self.enterContext(translation.override("en"))  # the sentences are checked in English
+
     def test_it_flags_a_pupil_facing_tool_with_unknown_filtering(self) -> None:
         flag = rules.pupil_facing_filtering_unknown(facts(pupil_facing=True))
         assert flag is not None and "filters harmful content is unknown" in flag.sentence
