@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from chalkface.accounts.models import Role, User
 from chalkface.governance import items
@@ -82,9 +82,28 @@ def flags_for_workplace(workplace: Organisation, today: dt.date, drops: Drops | 
     return _flags(Deployment.objects.active_on(today).filter(workplace=workplace), today, drops)
 
 
+# A tool in use in thousands of workplaces would otherwise list thousands of sentences (and run queries for
+# each): the tool page and the brief read the deployments that have governance records, up to this many.
+TOOL_DEPLOYMENTS_READ = 200
+
+
 def flags_for_tool(tool: Tool, today: dt.date, drops: Drops | None = None) -> list[RedFlag]:
-    """Red flags for a tool wherever it is in use today."""
-    return _flags(Deployment.objects.active_on(today).filter(tool=tool), today, drops)
+    """Red flags for a tool wherever it is in use today and someone has recorded an agreement or the
+    deployment's declared uses. Each workplace's own page shows the flags of all its deployments."""
+    recorded = (
+        Q(agreement__isnull=False)
+        | Q(governance_record__isnull=False)
+        | Exists(Agreement.objects.filter(workplace=OuterRef("workplace"), deployment__isnull=True))
+    )
+    ids = (
+        Deployment.objects.active_on(today)
+        .filter(tool=tool)
+        .filter(recorded)
+        .order_by("workplace__name", "pk")
+        .values_list("pk", flat=True)
+        .distinct()[:TOOL_DEPLOYMENTS_READ]
+    )
+    return _flags(Deployment.objects.filter(pk__in=list(ids)).order_by("workplace__name", "pk"), today, drops)
 
 
 def workload_agreed_tools(workplace: Organisation | None = None) -> set[str]:

@@ -126,3 +126,16 @@ class AtrsTests(BaseTestCase):
         assert (
             self.client.get(reverse("governance:atrs", args=[self.deployment.pk, "xml"])).status_code == 404
         )
+
+
+class ToolFlagTests(BaseTestCase):
+    def test_the_tool_reads_only_deployments_with_governance_records(self) -> None:
+        from django.utils import timezone
+
+        from chalkface.governance.queries import flags_for_tool, flags_for_workplace
+
+        today = timezone.localdate()
+        assert flags_for_tool(self.tool, today) == []
+        assert [f.rule for f in flags_for_workplace(self.oakfield, today)] == ["no_consultation_before_use"]
+        actions.save_deployment_record(None, self.deployment, {"intended_uses": ["performance_monitoring"]})
+        assert [f.rule for f in flags_for_tool(self.tool, today)] == ["no_consultation_before_use"]
