@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "chalkface.limits",
     "chalkface.api",
     "chalkface.insights",
+    "chalkface.governance",
     "chalkface.imports",
     "chalkface.demo",
     "chalkface.home",

@@ -10,6 +10,7 @@ urlpatterns = [
     path("register/", include("chalkface.register.urls")),
     path("workplaces/", include("chalkface.register.workplace_urls")),
     path("insights/", include("chalkface.insights.urls")),
+    path("governance/", include("chalkface.governance.urls")),
     path("", include("chalkface.voice.urls")),
     path("", include("chalkface.imports.urls")),
     path("jobs/", include("chalkface.jobs.urls")),

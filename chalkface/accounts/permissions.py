@@ -35,12 +35,23 @@ _GLOBAL: dict[str, frozenset[str]] = {
     "run_campaigns": frozenset({Role.UNION_REP, Role.UNION_OFFICER, Role.EMPLOYER_LEAD, Role.ADMIN}),
     "view_audit_log": frozenset({Role.ADMIN}),
     "import_schools": frozenset({Role.ADMIN}),
+    # DfE product safety assessments and data-practice profiles of tool versions: the employer's duty.
+    "assess_tools": frozenset({Role.EMPLOYER_LEAD, Role.ADMIN}),
 }
 
 # Actions on one organisation: the roles that may do them, when held in it or in an organisation above it.
 _SCOPED: dict[str, frozenset[str]] = {
     "edit_organisation": frozenset({Role.EMPLOYER_LEAD, Role.ADMIN}),
     "edit_deployments": frozenset({Role.EMPLOYER_LEAD, Role.UNION_REP, Role.ADMIN}),
+    # Each side of a workplace AI agreement records its own view of every item.
+    "record_union_view": frozenset({Role.UNION_REP, Role.ADMIN}),
+    "record_employer_view": frozenset({Role.EMPLOYER_LEAD, Role.ADMIN}),
+}
+
+# Scoped actions some roles may do for any organisation. A union's officers negotiate for members wherever
+# they work, and the register does not tie a union to the workplaces its members work in.
+_ANYWHERE: dict[str, frozenset[str]] = {
+    "record_union_view": frozenset({Role.UNION_OFFICER}),
 }
 
 ACTIONS: frozenset[str] = frozenset(_GLOBAL) | frozenset(_SCOPED)
@@ -81,6 +92,8 @@ def can(user: Any, action: str, obj: Any = None) -> bool:
     if action in _GLOBAL:
         return bool(held & _GLOBAL[action])
     allowed = _SCOPED[action]
+    if held & _ANYWHERE.get(action, frozenset()):
+        return True
     if not held & allowed:
         return False
     if obj is None:
@@ -116,6 +129,17 @@ REFUSALS: dict[str, Any] = {
         "union officer or your employer's lead to add you to your organisation."
     ),
     "view_audit_log": _("Only administrators can see the audit log."),
+    "assess_tools": _(
+        "Only employer leads and administrators can record safety assessments and data practices of a tool."
+    ),
+    "record_union_view": _(
+        "Only the union rep for this workplace or a union officer can record the union's view of its AI "
+        "agreement."
+    ),
+    "record_employer_view": _(
+        "Only the employer lead for this workplace (or for its trust or local authority) can record the "
+        "employer's view of its AI agreement."
+    ),
     "edit_organisation": _(
         "Only the employer lead for this workplace (or for its trust or local authority) can change its "
         "details."

@@ -9,7 +9,8 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from chalkface.accounts.models import Membership, Role
-from chalkface.accounts.permissions import can, roles
+from chalkface.accounts.permissions import can, roles, scope_ids
+from chalkface.governance.queries import overdue_agreements
 from chalkface.register.models import Deployment, Tool
 from chalkface.voice import access
 from chalkface.voice.models import Campaign
@@ -41,6 +42,11 @@ def home(request: HttpRequest) -> HttpResponse:
         context["can_start_campaign"] = access.owner_choices(user).exists()
     if Role.UNION_REP in context["held"]:
         context["rep_campaigns"] = rep_campaigns(user)
+    # A passed review date is shown to those who can act on it: the reps and employer leads who reach it.
+    reach = scope_ids(user, frozenset({Role.UNION_REP, Role.EMPLOYER_LEAD}))
+    context["overdue_reviews"] = list(
+        overdue_agreements(timezone.localdate()).filter(workplace_id__in=reach)[:5]
+    )
     if can(user, "view_register"):
         context["counts"] = {
             "tools": Tool.objects.count(),

@@ -179,7 +179,9 @@ def set_subscription(
         return created
 
 
-def raise_alert(user: Any, subscription: Subscription, key: str, title: str, body: str, url: str) -> bool:
+def raise_alert(
+    user: Any, subscription: Subscription | None, key: str, title: str, body: str, url: str
+) -> bool:
     """An in-app alert and an e-mail, unless this signal was raised for this person before."""
     try:
         with transaction.atomic():

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from chalkface.governance.queries import overdue_agreements, people_who_act
 from chalkface.insights import actions
 from chalkface.insights.frames import incident_frame, scoped_frame
 from chalkface.insights.history import gate_for
@@ -79,6 +81,26 @@ def run_alerts() -> int:
                     body,
                     url,
                 )
+    return raised + review_alerts()
+
+
+def review_alerts() -> int:
+    """An alert to each union rep and employer lead who reaches a workplace whose AI agreement's joint review
+    date has passed (once per agreement and date). No figures: nothing here goes through the release gate."""
+    raised = 0
+    for agreement in overdue_agreements(timezone.localdate()):
+        assert agreement.review_due is not None
+        url = reverse("governance:agreement", args=[agreement.workplace.slug])
+        if agreement.deployment_id:
+            url += f"?deployment={agreement.deployment_id}"
+        title = _("Review of an AI agreement is overdue at %(place)s") % {"place": agreement.workplace.name}
+        body = _("The joint review of the %(what)s was due on %(date)s.") % {
+            "what": agreement,
+            "date": agreement.review_due.isoformat(),
+        }
+        key = f"agreement-review:{agreement.pk}:{agreement.review_due.isoformat()}"
+        for user in people_who_act(agreement):
+            raised += actions.raise_alert(user, None, key, title, body, url)
     return raised
 
 

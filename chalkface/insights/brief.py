@@ -20,10 +20,12 @@ from django.utils.translation import gettext as _
 
 from chalkface import redaction
 from chalkface.evidence import EstimateTable, HistoryGate
+from chalkface.governance.queries import flags_for_tool
 from chalkface.insights.charts import Chart, counts_chart, estimate_chart, figure_rows
 from chalkface.insights.frames import scoped_frame
 from chalkface.insights.history import gate_for
 from chalkface.insights.incidents import IncidentSummary, incident_summary
+from chalkface.insights.redflags import version_drops
 from chalkface.insights.release import publish
 from chalkface.insights.results import Comparison, analyse_tool, compare, versions_of
 from chalkface.insights.wording import CONTEXT_GROUPINGS, MEASURE_LABELS, MEASURES, display_n_eff, plain_notes
@@ -71,6 +73,7 @@ class BriefDocument:
     versions: list[dict[str, Any]]
     workplaces_deploying: int
     notes: list[str] = field(default_factory=list)
+    red_flags: list[Any] = field(default_factory=list)
     figures: list[Any] = field(default_factory=list, repr=False)  # what it shows, for the release gate
 
     def context(self, *, for_print: bool) -> dict[str, Any]:
@@ -227,6 +230,11 @@ def build_brief(
         versions=versions_of(tool),
         workplaces_deploying=Deployment.objects.filter(tool=tool).values("workplace").distinct().count(),
         notes=notes,
+        red_flags=flags_for_tool(
+            tool,
+            timezone.localdate(),
+            {tool.slug: version_drops(tool, breakdowns.get("version_label", []), versions_of(tool))},
+        ),
         figures=[headline, *breakdowns.values(), comparisons, incidents.published if incidents else []],
     )
 

@@ -29,6 +29,7 @@ from chalkface.insights.charts import counts_chart, estimate_chart, figure_rows
 from chalkface.insights.filters import FILTERS, InvalidFilter
 from chalkface.insights.models import Alert, Subscription
 from chalkface.insights.overview import overview as officer_overview
+from chalkface.insights.redflags import tool_flags, workplace_flags
 from chalkface.insights.results import ToolResults, tool_results, version_comparison, workplace_results
 from chalkface.insights.wording import CONTEXT_GROUPINGS, MEASURE_LABELS, MEASURES
 from chalkface.register.models import Tool, ToolVersion
@@ -161,6 +162,7 @@ def tool(request: HttpRequest, slug: str) -> HttpResponse:
         context["headline"] = headline_rows(results.headline)
         context.update(_charts(results, measure))
         context["group_names"] = {by: str(label) for by, label in CONTEXT_GROUPINGS.items()}
+    context["red_flags"] = tool_flags(found, context.get("results"))
     return render(request, "insights/tool.html", context, status=status)
 
 
@@ -206,6 +208,7 @@ def workplace(request: HttpRequest, slug: str) -> HttpResponse:
     context["results"] = results
     context["headline"] = headline_rows(results.headline)
     context["subscribed"] = Subscription.objects.filter(user=request.user, workplace=found).exists()
+    context["red_flags"] = workplace_flags(request.user, found)
     return render(request, "insights/workplace.html", context)
 
 

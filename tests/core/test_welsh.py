@@ -30,6 +30,7 @@ OURS = (
     "home/",
     "web/",
     "demo/",
+    "governance/",
 )
 
 
