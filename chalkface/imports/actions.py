@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import random
 import time
+from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -125,8 +126,12 @@ def import_responses(
     *,
     dry_run: bool = False,
     progress: Progress | None = None,
+    before_commit: Callable[[int], None] | None = None,
 ) -> ImportReport:
-    """Check every row, then save them all in one transaction (or nothing, if any row has an error)."""
+    """Check every row, then save them all in one transaction (or nothing, if any row has an error).
+
+    ``before_commit(saved)`` runs last inside that transaction: an exception from it undoes the import (the
+    job that runs a web import ends itself there, so the rows and the job's ending commit together)."""
     if not isinstance(mapping, dict) or not isinstance(mapping.get("questions"), dict):
         raise ImportRefused('The mapping must be a JSON object with a "questions" object.')
     sha256 = hashlib.sha256(data).hexdigest()
@@ -160,6 +165,8 @@ def import_responses(
                 f"Imported {len(pending)} responses from {filename}",
                 {"rows": len(pending), "sha256": sha256},
             )
+            if before_commit is not None:
+                before_commit(len(pending))
     except IntegrityError:  # the same file, imported by someone else at this very moment
         raise ImportRefused("This file has just been imported by someone else.") from None
     report.saved = len(pending)
@@ -205,9 +212,21 @@ def import_upload(
                 )
             jobs.set_progress(job_id, done, total, f"Checked {done} of {total} rows")
 
+        done_url = reverse("voice:campaign", args=[campaign.slug])
+
+        def end_job(saved: int) -> None:  # inside the import's transaction: a swept job saves nothing
+            jobs.finish_within(job_id, f"Imported {saved} responses.", done_url)
+
         try:
             report = import_responses(
-                job.owner, campaign, path.read_bytes(), filename, mapping, dry_run=dry_run, progress=progress
+                job.owner,
+                campaign,
+                path.read_bytes(),
+                filename,
+                mapping,
+                dry_run=dry_run,
+                progress=progress,
+                before_commit=end_job,
             )
         except ImportRefused as exc:
             raise jobs.JobFailed(str(exc)) from None
@@ -220,7 +239,7 @@ def import_upload(
             message = f"All {report.rows} rows are fine. Nothing was saved (checking only)."
         else:
             message = f"Imported {report.saved} responses."
-        return message, reverse("voice:campaign", args=[campaign.slug])
+        return message, done_url
 
     try:
         jobs.run(job_id, work)
