@@ -20,7 +20,7 @@ from django_tasks import task
 from chalkface.accounts import audit
 from chalkface.accounts.models import User
 from chalkface.imports.errors import ImportRefused, RowError
-from chalkface.imports.responses import ImportReport, Progress, check_rows, describe
+from chalkface.imports.responses import ImportReport, Progress, check_mapping, check_rows, describe
 from chalkface.imports.schools import (
     BATCH_SIZE,
     SchoolsImportError,
@@ -132,8 +132,7 @@ def import_responses(
 
     ``before_commit(saved)`` runs last inside that transaction: an exception from it undoes the import (the
     job that runs a web import ends itself there, so the rows and the job's ending commit together)."""
-    if not isinstance(mapping, dict) or not isinstance(mapping.get("questions"), dict):
-        raise ImportRefused('The mapping must be a JSON object with a "questions" object.')
+    check_mapping(mapping)
     sha256 = hashlib.sha256(data).hexdigest()
     earlier = ResponseImport.objects.filter(sha256=sha256).first()
     if earlier is not None:
