@@ -17,10 +17,12 @@ Two runs, each ``--seconds`` long:
 2. crash: the same, and halfway through the whole gunicorn process group is sent SIGKILL (master and
    workers, as when the machine's OOM killer or a power cut takes it) and started again on the same port.
 
-Printed for each: acknowledged (302 answers seen by the client) against stored (responses plus submissions
-waiting to be mixed, counted in the database), 5xx answers, latency percentiles p50/p95/p99, and the ratio
-of the check-in latency to the baseline: ``GET /healthz`` (one database query) on the same server, sampled
-at 5 a second in the same run, from the same client process.
+Printed for each: planned and sent (a server slower than the rate leaves the rest of the plan unsent at the
+time bound; the acknowledged rate says what it kept up with), acknowledged (302 answers seen by the client)
+against stored (responses plus submissions waiting to be mixed, counted in the database), 5xx answers,
+latency percentiles p50/p95/p99, and the ratio of the check-in latency to the baseline: ``GET /healthz``
+(one database query) on the same server, sampled at 5 a second in the same run, from the same client
+process.
 
 Goals: stored == acknowledged and no 5xx in the steady run; in the crash run no 5xx, no acknowledged
 submission lost (stored >= acknowledged), and stored - acknowledged no more than the requests cut off by the
@@ -246,6 +248,7 @@ def one_run(
     result = {
         "label": label,
         "planned": raw["planned"],
+        "sent": sum(raw["statuses"].values()),
         "acknowledged": acknowledged,
         "stored": after - before,
         "five_xx": five_xx,
@@ -267,7 +270,8 @@ def one_run(
 
 def report(r: dict[str, Any]) -> str:
     lines = [
-        f"{r['label']}: {r['planned']} planned, {r['acknowledged']} acknowledged, {r['stored']} stored, "
+        f"{r['label']}: {r['planned']} planned, {r['sent']} sent, {r['acknowledged']} acknowledged, "
+        f"{r['stored']} stored, "
         f"{r['five_xx']} 5xx, {r['cut_off']} cut off ({r['rate']:.1f}/s acknowledged)",
         f"  check-in latency  p50 {r['p50_ms']:.1f} ms   p95 {r['p95_ms']:.1f} ms   p99 {r['p99_ms']:.1f} ms",
         f"  GET /healthz      p50 {r['health_p50_ms']:.1f} ms   p99 {r['health_p99_ms']:.1f} ms"
