@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import random
 import time
+from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -19,7 +20,7 @@ from django_tasks import task
 from chalkface.accounts import audit
 from chalkface.accounts.models import User
 from chalkface.imports.errors import ImportRefused, RowError
-from chalkface.imports.responses import ImportReport, Progress, check_rows, describe
+from chalkface.imports.responses import ImportReport, Progress, check_mapping, check_rows, describe
 from chalkface.imports.schools import (
     BATCH_SIZE,
     SchoolsImportError,
@@ -125,10 +126,13 @@ def import_responses(
     *,
     dry_run: bool = False,
     progress: Progress | None = None,
+    before_commit: Callable[[int], None] | None = None,
 ) -> ImportReport:
-    """Check every row, then save them all in one transaction (or nothing, if any row has an error)."""
-    if not isinstance(mapping, dict) or not isinstance(mapping.get("questions"), dict):
-        raise ImportRefused('The mapping must be a JSON object with a "questions" object.')
+    """Check every row, then save them all in one transaction (or nothing, if any row has an error).
+
+    ``before_commit(saved)`` runs last inside that transaction: an exception from it undoes the import (the
+    job that runs a web import ends itself there, so the rows and the job's ending commit together)."""
+    check_mapping(mapping)
     sha256 = hashlib.sha256(data).hexdigest()
     earlier = ResponseImport.objects.filter(sha256=sha256).first()
     if earlier is not None:
@@ -160,6 +164,8 @@ def import_responses(
                 f"Imported {len(pending)} responses from {filename}",
                 {"rows": len(pending), "sha256": sha256},
             )
+            if before_commit is not None:
+                before_commit(len(pending))
     except IntegrityError:  # the same file, imported by someone else at this very moment
         raise ImportRefused("This file has just been imported by someone else.") from None
     report.saved = len(pending)
@@ -205,9 +211,21 @@ def import_upload(
                 )
             jobs.set_progress(job_id, done, total, f"Checked {done} of {total} rows")
 
+        done_url = reverse("voice:campaign", args=[campaign.slug])
+
+        def end_job(saved: int) -> None:  # inside the import's transaction: a swept job saves nothing
+            jobs.finish_within(job_id, f"Imported {saved} responses.", done_url)
+
         try:
             report = import_responses(
-                job.owner, campaign, path.read_bytes(), filename, mapping, dry_run=dry_run, progress=progress
+                job.owner,
+                campaign,
+                path.read_bytes(),
+                filename,
+                mapping,
+                dry_run=dry_run,
+                progress=progress,
+                before_commit=end_job,
             )
         except ImportRefused as exc:
             raise jobs.JobFailed(str(exc)) from None
@@ -220,7 +238,7 @@ def import_upload(
             message = f"All {report.rows} rows are fine. Nothing was saved (checking only)."
         else:
             message = f"Imported {report.saved} responses."
-        return message, reverse("voice:campaign", args=[campaign.slug])
+        return message, done_url
 
     try:
         jobs.run(job_id, work)

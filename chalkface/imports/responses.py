@@ -78,6 +78,46 @@ def _cell(value: Any) -> str:
     return str(value).strip()
 
 
+_SCALAR = (str, int, float, bool, type(None))
+
+
+def check_mapping(mapping: Any) -> None:
+    """Refuse, with a message saying where, a mapping that is not shaped as docs/import.md describes: a
+    JSON object with "workplace", "tool" and "questions" objects, an optional "date" object, columns and
+    formats as text, and "values" objects of plain values. Checked before any row is read."""
+
+    def spec(where: str, value: Any, keys: tuple[str, ...]) -> None:
+        if not isinstance(value, dict):
+            raise ImportRefused(f"The mapping's {where} must be a JSON object.")
+        for key in keys:
+            if key in value and not (isinstance(value[key], str) and value[key]):
+                raise ImportRefused(f'The mapping\'s {where} "{key}" must be some text.')
+        values = value.get("values")
+        if values is not None and not (
+            isinstance(values, dict) and all(isinstance(v, _SCALAR) for v in values.values())
+        ):
+            raise ImportRefused(f'The mapping\'s {where} "values" must be an object of plain values.')
+
+    if not isinstance(mapping, dict) or not isinstance(mapping.get("questions"), dict):
+        raise ImportRefused('The mapping must be a JSON object with a "questions" object.')
+    for name in ("workplace", "tool"):
+        if not mapping.get(name):
+            raise ImportRefused(f"The mapping must say which {name} the answers are about.")
+        spec(name, mapping[name], ("column",))
+        for key in ("urn", "slug"):
+            if key in mapping[name] and not isinstance(mapping[name][key], str | int):
+                raise ImportRefused(f'The mapping\'s {name} "{key}" must be text or a number.')
+    if mapping.get("date") is not None:
+        spec("date", mapping["date"], ("column", "format"))
+    for code, question in mapping["questions"].items():
+        spec(f"question {code!r}", question, ("column",))
+        if "column" not in question:
+            raise ImportRefused(f'The mapping\'s question {code!r} must name its "column".')
+    separator = mapping.get("multiple_separator", ";")
+    if not (isinstance(separator, str) and separator):
+        raise ImportRefused('The mapping\'s "multiple_separator" must be some text.')
+
+
 class _Resolver:
     """Turns the fixed or per-row workplace and tool of the mapping into objects."""
 
@@ -99,7 +139,8 @@ class _Resolver:
         if "column" in spec:
             label = _cell(row.get(spec["column"]))
             key = (spec.get("values") or {}).get(label, label)
-        found = Organisation.objects.filter(urn=key).first() if str(key).isdigit() else None
+        is_urn = str(key).isdigit() and len(str(key)) <= 9  # URNs are six digits; longer is no URN
+        found = Organisation.objects.filter(urn=int(key)).first() if is_urn else None
         found = found or Organisation.objects.filter(slug=str(key)).first()
         if found is None:
             return f"no workplace {key!r} in the register"
@@ -138,6 +179,7 @@ def check_rows(
 ) -> list[Response]:
     """Check every row against the mapping; add each problem to ``report`` and return the check-ins to save
     (unsaved). Raises :class:`ImportRefused` when the mapping does not fit the file at all."""
+    check_mapping(mapping)
     questions = {q.code: q for q in campaign.question_set_version.ordered_questions()}
     specs: dict[str, dict[str, Any]] = mapping["questions"]
     unknown = sorted(set(specs) - set(questions))

@@ -36,11 +36,18 @@ DP_BUDGET = 3.0
 
 
 def record_release(
-    viewer: Any, audience: str, release: Release, histories: list[ReleaseHistory] | None = None
+    viewer: Any,
+    audience: str,
+    release: Release,
+    histories: list[ReleaseHistory] | None = None,
+    *,
+    audit_as: str = "",
 ) -> ReleaseRecord:
     """Record a release that passed the gate: one row for the release; and, from ``histories``, every group
     it released or hid for the first time and every isolation it made, for later releases to be judged
-    against (in the same transaction, so the history never lags the figures)."""
+    against (in the same transaction, so the history never lags the figures). With ``audit_as`` (an audit
+    action), also an audit entry: who saw or took which figures, through which channel, about whom. It holds
+    no respondent-side time (no week or date of any answer), only when the release was made."""
     user = viewer if getattr(viewer, "pk", None) is not None and viewer.is_authenticated else None
     with transaction.atomic():
         record = ReleaseRecord.objects.create(
@@ -53,6 +60,20 @@ def record_release(
         )
         for history in histories or []:
             save_history(history)
+        if audit_as:
+            audit.record(
+                user,
+                audit_as,
+                record,
+                f"{release.channel}: {record.shown} of {record.figures} figures about {audience}",
+                {
+                    "channel": release.channel,
+                    "audience": audience,
+                    "figures": record.figures,
+                    "shown": record.shown,
+                    "digest": release.digest,
+                },
+            )
     return record
 
 

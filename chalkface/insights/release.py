@@ -38,6 +38,23 @@ CHANNELS: tuple[str, ...] = (
 )
 
 
+# Channels whose every release is written to the audit log (accounts.AuditEvent), beside the release record:
+# workplace-level reads, and everything that leaves as a document or a file. A release on any other channel
+# is audited too when it is about named workplaces (a rep's view, or a slice that comes from one workplace).
+WORKPLACE_CHANNELS = frozenset({"page.workplace", "api.workplace", "alert"})
+EXPORT_CHANNELS = frozenset({"brief.html", "brief.pdf", "cli.brief", "export", "api.export", "cli.export"})
+
+
+def audit_action(channel: str, scopes: Scopes, workplaces: int | None = None) -> str:
+    """The audit action for a release ("results.exported", "results.read"), or "" if it is not audited."""
+    if channel in EXPORT_CHANNELS:
+        return "results.exported"
+    narrowed = any(places is not None for places in scopes.values())
+    if channel in WORKPLACE_CHANNELS or narrowed or workplaces == 1:
+        return "results.read"
+    return ""
+
+
 def audience_of(scopes: Scopes) -> str:
     """The audience of figures about ``scopes``: its campaigns, each with its workplaces when narrowed."""
     parts = []
@@ -56,13 +73,22 @@ def publish(
     items: Iterable[Any],
     base: dict[str, Any] | None = None,
     gates: Iterable[HistoryGate | None] = (),
+    *,
+    workplaces: int | None = None,
 ) -> None:
     """Pass ``items`` through the release gate for ``channel`` and record the release, with what the
     release history decided while they were computed (``gates``, see :mod:`chalkface.insights.history`).
     Raises :class:`~chalkface.evidence.ReleaseRefused` (nothing may be shown) for figures not made under
-    :func:`~chalkface.insights.frames.policy_for`."""
+    :func:`~chalkface.insights.frames.policy_for`. Workplace-level releases and exports are also audit-logged
+    (:func:`audit_action`); ``workplaces`` says how many workplaces the figures come from, when known."""
     if channel not in CHANNELS:
         raise ValueError(f"unknown channel {channel!r}; add it to CHANNELS")
     release = ReleaseGate(policy_for(k)).check(channel, items, base)
     histories = {id(g.history): g.history for g in gates if g is not None}
-    record_release(viewer, audience_of(scopes), release, list(histories.values()))
+    record_release(
+        viewer,
+        audience_of(scopes),
+        release,
+        list(histories.values()),
+        audit_as=audit_action(channel, scopes, workplaces),
+    )

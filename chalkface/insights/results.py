@@ -185,14 +185,23 @@ def tool_results(
     if conditions:
         sub = frame.filter(pl.all_horizontal([pl.col(c) == v for c, v in conditions.items()]))
         headline, _breakdowns, n, places = analyse_tool(sub, tool, k, groupings=(), gate=gate)
-        publish(user, channel, scopes, k, headline, {"tool_id": tool.slug, **conditions}, [gate])
+        publish(
+            user,
+            channel,
+            scopes,
+            k,
+            headline,
+            {"tool_id": tool.slug, **conditions},
+            [gate],
+            workplaces=places,
+        )
         return ToolResults(
             tool, campaign, k, kept, conditions, n, places, headline, {}, versions_of(tool), None, as_of
         )
     headline, breakdowns, n, places = analyse_tool(frame, tool, k, gate=gate)
     incidents = incident_summary(user, tool=tool, campaign=campaign)
     shown = [headline, *breakdowns.values(), incidents.published if incidents else []]
-    publish(user, channel, scopes, k, shown, {"tool_id": tool.slug}, [gate])
+    publish(user, channel, scopes, k, shown, {"tool_id": tool.slug}, [gate], workplaces=places)
     return ToolResults(
         tool, campaign, k, {}, {}, n, places, headline, breakdowns, versions_of(tool), incidents, as_of
     )

@@ -53,39 +53,82 @@ def set_progress(job_id: str, done: int, total: int | None, message: str = "") -
     Job.objects.filter(pk=job_id).update(**changes)
 
 
+class JobStopped(Exception):
+    """The job is no longer running (the sweep failed it) at the moment its work tried to end it."""
+
+
 def run(job_id: str, work: Callable[[Job], tuple[str, str]]) -> None:
     """Run ``work`` for a job on the worker: it returns (message, result URL) or raises.
 
-    The job is marked running, then done or failed; a failure keeps its error text for the owner.
+    The job is marked running, then done or failed; a failure keeps its error text for the owner. A job
+    ends once: if the sweep (:func:`fail_stalled`) failed it while ``work`` ran, it stays failed. Work
+    that writes to the database ends the job inside its own transaction with :func:`finish_within`, so
+    that its rows and the job's ending commit together, or (the sweep having come first) neither does.
     """
     Job.objects.filter(pk=job_id).update(status=JobStatus.RUNNING, started_at=timezone.now())
     job = Job.objects.select_related("owner").get(pk=job_id)
     try:
         message, result_url = work(job)
+    except JobStopped:
+        logger.warning(
+            "Job %s (%s) was failed by the sweep while it ran; its writes were undone", job_id, job.kind
+        )
+        return
     except JobFailed as exc:
-        _finish(job_id, JobStatus.FAILED, exc.message, "\n".join(exc.details) or exc.message)
+        finish(job_id, JobStatus.FAILED, exc.message, "\n".join(exc.details) or exc.message)
         return
     except Exception as exc:
         logger.exception("Job %s (%s) failed", job_id, job.kind)
-        _finish(job_id, JobStatus.FAILED, "Something went wrong.", f"{exc.__class__.__name__}: {exc}")
+        finish(job_id, JobStatus.FAILED, "Something went wrong.", f"{exc.__class__.__name__}: {exc}")
         raise
-    _finish(job_id, JobStatus.DONE, message, "", result_url)
+    if not finish(job_id, JobStatus.DONE, message, "", result_url) and not _is_done(job_id):
+        logger.warning("Job %s (%s) was failed by the sweep before it could finish", job_id, job.kind)
+        _remove_files(job_id)
 
 
-def _finish(job_id: str, status: str, message: str, error: str, result_url: str = "") -> None:
-    Job.objects.filter(pk=job_id).update(
+def finish(job_id: str, status: str, message: str, error: str, result_url: str = "") -> bool:
+    """End a job that is still running (one conditional UPDATE). False if it had already ended (the sweep
+    failed it, or its work ended it with :func:`finish_within`): the first ending stands."""
+    updated = Job.objects.filter(pk=job_id, status=JobStatus.RUNNING).update(
         status=status,
         message=message[:300],
         error=error[:MAX_ERROR_CHARS],
         result_url=result_url[:300],
         finished_at=timezone.now(),
     )
+    return updated == 1
+
+
+def finish_within(job_id: str, message: str, result_url: str = "") -> None:
+    """Mark a job done inside the transaction that writes its result; raise :class:`JobStopped` (which
+    rolls that transaction back) if the sweep has failed it meanwhile. On PostgreSQL the UPDATE waits for
+    a sweep that is failing the job at that moment and then finds it no longer running; on SQLite writers
+    take turns, so one of the two comes first. Either way the job and its rows agree."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("finish_within() must run inside the transaction that writes the job's result")
+    if not finish(job_id, JobStatus.DONE, message, "", result_url):
+        raise JobStopped(job_id)
+
+
+def _is_done(job_id: str) -> bool:
+    return Job.objects.filter(pk=job_id, status=JobStatus.DONE).exists()
+
+
+def _remove_files(job_id: str) -> None:
+    """A brief or export whose job was failed by the sweep: its file is never served (only a done job's
+    file is), so it is removed rather than left behind."""
+    import shutil
+    from pathlib import Path
+
+    shutil.rmtree(Path(settings.DATA_DIR) / "insights" / str(job_id), ignore_errors=True)
 
 
 def fail_stalled(now: datetime | None = None) -> int:
     """Mark failed every job still running after CHALKFACE_JOB_TIMEOUT_SECONDS: its worker died, or it ran
     past its time limit. Returns how many. Each import writes in one transaction, so a worker that died
-    left nothing of it in the database. The worker's sweep calls this every minute."""
+    left nothing of it in the database; one that is still alive finds its job failed when it comes to end
+    it in that transaction, and rolls it back (:func:`finish_within`). A brief or export that outlives the
+    sweep keeps no file. The worker's sweep calls this every minute."""
     now = now or timezone.now()
     cutoff = now - timedelta(seconds=int(getattr(settings, "JOB_TIMEOUT_SECONDS", 900)))
     stalled = Job.objects.filter(status=JobStatus.RUNNING).filter(

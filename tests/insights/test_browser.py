@@ -192,3 +192,43 @@ def test_an_officer_filters_is_refused_and_downloads_a_brief_with_no_serious_acc
         "brief job (done)",
     ]
     assert audit.violations == {}, audit.violations
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_interactive_charts_draw_without_breaking_the_content_security_policy(live_server: Any) -> None:
+    from playwright.sync_api import sync_playwright
+
+    executable = _chromium()
+    data = _data()
+    base = live_server.url
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, args=ARGS)
+        try:
+            page = browser.new_context().new_page()
+            console: list[str] = []
+            page.on("console", lambda message: console.append(f"{message.type}: {message.text}"))
+            page.goto(f"{base}/accounts/login/?next=/insights/")
+            page.fill("#id_username", data.olivia.email)
+            page.fill("#id_password", PASSWORD)
+            page.click("form button[type=submit]")
+            page.wait_for_url("**/insights/")
+            # Counts what the page refused under its policy (a console message may be worded differently).
+            page.add_init_script(
+                "window.__cspViolations = [];"
+                "document.addEventListener('securitypolicyviolation',"
+                " e => window.__cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));"
+            )
+            page.goto(f"{base}/insights/tools/{data.tool.slug}/")
+            # vega-embed drew the chart (had it failed, the server-drawn SVG would have stayed)
+            page.wait_for_selector("[data-vega-spec] > .vega-embed svg", timeout=15_000)
+            page.hover("[data-vega-spec] > div svg")  # tooltips, where a chart has them
+            page.wait_for_timeout(300)
+            violations = page.evaluate("window.__cspViolations")
+        finally:
+            browser.close()
+    refused = [
+        line for line in console if "Content Security Policy" in line or "Content-Security-Policy" in line
+    ]
+    assert refused == [], refused
+    assert violations == [], violations

@@ -41,6 +41,17 @@ def refuse(job_id: str) -> None:
     actions.run(job_id, work)
 
 
+@task()
+def outlive_the_sweep(job_id: str) -> None:
+    """Work that was still going when the sweep gave up on it (as if it ran past the time limit)."""
+
+    def work(job: Job) -> tuple[str, str]:
+        actions.fail_stalled(now=timezone.now() + timedelta(days=1))
+        return "Counted to 1.", reverse("home")
+
+    actions.run(job_id, work)
+
+
 class JobTests(BaseTestCase):
     def test_it_runs_a_queued_job_on_the_worker_and_shows_it_done(self) -> None:
         job = actions.start_job(self.olivia, "test.count", "Counting", count_to, 5)
@@ -126,6 +137,20 @@ class StalledJobTests(BaseTestCase):
         finished.refresh_from_db()
         self.assertEqual((fresh.status, finished.status), (JobStatus.RUNNING, JobStatus.DONE))
         self.assertEqual(finished.message, "Counted to 1.")
+
+    def test_it_refuses_to_mark_done_a_job_the_sweep_already_failed(self) -> None:
+        job = actions.start_job(self.olivia, "test.outlive", "Outliving", outlive_the_sweep)
+        run_worker()
+        job.refresh_from_db()
+        self.assertEqual(job.status, JobStatus.FAILED)
+        self.assertEqual((job.message, job.error, job.result_url), (actions.STOPPED, actions.STOPPED, ""))
+
+    def test_it_keeps_the_first_ending_of_a_job(self) -> None:
+        job = self.running(60)
+        actions.fail_stalled(now=timezone.now() + timedelta(days=1))
+        self.assertFalse(actions.finish(str(job.pk), JobStatus.FAILED, "Something went wrong.", "later"))
+        job.refresh_from_db()
+        self.assertEqual((job.status, job.error), (JobStatus.FAILED, actions.STOPPED))
 
     def test_the_reason_has_a_welsh_translation(self) -> None:
         from django.utils import translation

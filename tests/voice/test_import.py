@@ -193,6 +193,33 @@ class ImportTests(VoiceTestCase):
         self.assertEqual(Response.objects.count(), 0)
         self.assertEqual(list((Path(settings.DATA_DIR) / "uploads").glob("*.csv")), [])
 
+    def test_it_saves_nothing_from_a_web_import_the_sweep_failed_while_it_ran(self) -> None:
+        from datetime import timedelta
+        from unittest import mock
+
+        from django.utils import timezone
+
+        from chalkface.jobs import actions as jobs
+        from chalkface.jobs.models import Job, JobStatus
+        from chalkface.voice.models import ResponseImport
+        from tests.jobs.helpers import run_worker
+
+        set_progress = jobs.set_progress
+
+        def progress_then_sweep(job_id: str, done: int, total: int | None, message: str = "") -> None:
+            set_progress(job_id, done, total, message)
+            if done == total:  # every row checked, about to write: the sweep decides the worker is gone
+                jobs.fail_stalled(now=timezone.now() + timedelta(days=1))
+
+        self.login(self.olivia)
+        self.web_import(GOOD)
+        with mock.patch.object(jobs, "set_progress", progress_then_sweep):
+            run_worker()
+        job = Job.objects.get(owner=self.olivia)
+        self.assertEqual((job.status, job.message), (JobStatus.FAILED, jobs.STOPPED))
+        self.assertEqual(Response.objects.count(), 0)
+        self.assertFalse(ResponseImport.objects.exists())  # so the same file can be imported again
+
     def test_it_refuses_a_file_over_the_web_limit_with_a_clear_error(self) -> None:
         from django.test import override_settings
 
