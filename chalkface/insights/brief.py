@@ -26,7 +26,16 @@ from chalkface.insights.history import gate_for
 from chalkface.insights.incidents import IncidentSummary, incident_summary
 from chalkface.insights.release import publish
 from chalkface.insights.results import Comparison, analyse_tool, compare, versions_of
-from chalkface.insights.wording import CONTEXT_GROUPINGS, MEASURE_LABELS, MEASURES, display_n_eff, plain_notes
+from chalkface.insights.wording import (
+    CHART_LABELS,
+    CONTEXT_GROUPINGS,
+    GROUPING_NOUNS,
+    MEASURE_LABELS,
+    MEASURES,
+    NO_INCIDENT_COUNTS,
+    display_n_eff,
+    plain_notes,
+)
 from chalkface.register.models import Deployment, Tool, ToolVersion
 from chalkface.voice.access import (
     can_manage,
@@ -87,7 +96,7 @@ class BriefDocument:
         for name in ("weasyprint", "fontTools"):  # their progress lines are noise on a terminal
             logging.getLogger(name).setLevel(logging.ERROR)
         for section in [*self.sections, *self.incident_sections]:
-            if not section.svg:
+            if not section.svg and section.chart.drawn:
                 section.svg = section.chart.svg()
         return HTML(string=self.html(for_print=True)).write_pdf()  # type: ignore[no-any-return]
 
@@ -186,15 +195,24 @@ def build_brief(
     for by in BRIEF_GROUPINGS:
         for table in breakdowns.get(by, []):
             if table.measure in BRIEF_MEASURES:
-                label = str(MEASURE_LABELS[table.measure])
+                label = str(CHART_LABELS[table.measure])
                 chart = estimate_chart(
-                    f"brief-{by}-{table.measure}", table, label, str(CONTEXT_GROUPINGS[by])
+                    f"brief-{by}-{table.measure}",
+                    table,
+                    label,
+                    str(CONTEXT_GROUPINGS[by]),
+                    str(GROUPING_NOUNS[by]),
                 )
                 sections.append(BriefSection(chart.title, chart))
     incident_sections = []
     if incidents is not None:
-        for counts, axis in ((incidents.by_category, _("Category")), (incidents.by_severity, _("Severity"))):
-            chart = counts_chart(f"brief-incidents-{axis}", counts, _("Incident reports"), axis)
+        for code, counts, axis in (
+            ("category", incidents.by_category, _("Category")),
+            ("severity", incidents.by_severity, _("Severity")),
+        ):
+            chart = counts_chart(
+                f"brief-incidents-{code}", counts, _("Incident reports"), axis, str(NO_INCIDENT_COUNTS)
+            )
             incident_sections.append(BriefSection(chart.title, chart))
     headline_rows = [
         {"measure": str(MEASURE_LABELS.get(t.measure, t.measure)), **_display_row(row)}

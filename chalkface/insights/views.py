@@ -30,7 +30,14 @@ from chalkface.insights.filters import FILTERS, InvalidFilter
 from chalkface.insights.models import Alert, Subscription
 from chalkface.insights.overview import overview as officer_overview
 from chalkface.insights.results import ToolResults, tool_results, version_comparison, workplace_results
-from chalkface.insights.wording import CONTEXT_GROUPINGS, MEASURE_LABELS, MEASURES
+from chalkface.insights.wording import (
+    CHART_LABELS,
+    CONTEXT_GROUPINGS,
+    GROUPING_NOUNS,
+    MEASURE_LABELS,
+    MEASURES,
+    NO_INCIDENT_COUNTS,
+)
 from chalkface.register.models import Tool, ToolVersion
 from chalkface.voice.access import can_export, can_see_results, narrow, result_scopes, visible_campaigns
 from chalkface.voice.models import Campaign
@@ -94,22 +101,34 @@ def _filter_choices(tool: Tool) -> list[dict[str, Any]]:
 
 
 def _charts(results: ToolResults, measure: str) -> dict[str, Any]:
-    label = str(MEASURE_LABELS.get(measure, measure))
+    label = str(CHART_LABELS.get(measure, measure))
     charts = []
     for by, tables in results.breakdowns.items():
         for table in tables:
             if table.measure == measure:
-                charts.append(estimate_chart(f"chart-{by}", table, label, str(CONTEXT_GROUPINGS[by])))
+                charts.append(
+                    estimate_chart(
+                        f"chart-{by}", table, label, str(CONTEXT_GROUPINGS[by]), str(GROUPING_NOUNS[by])
+                    )
+                )
     incident_charts = []
     if results.incidents:
         incident_charts.append(
             counts_chart(
-                "chart-incidents-category", results.incidents.by_category, _("Incidents"), _("Category")
+                "chart-incidents-category",
+                results.incidents.by_category,
+                _("Incidents"),
+                _("Category"),
+                str(NO_INCIDENT_COUNTS),
             )
         )
         incident_charts.append(
             counts_chart(
-                "chart-incidents-severity", results.incidents.by_severity, _("Incidents"), _("Severity")
+                "chart-incidents-severity",
+                results.incidents.by_severity,
+                _("Incidents"),
+                _("Severity"),
+                str(NO_INCIDENT_COUNTS),
             )
         )
     return {"charts": charts, "incident_charts": incident_charts}

@@ -57,6 +57,21 @@ CONTEXT_GROUPINGS: dict[str, Any] = {
     "deprivation_quintile": gettext_lazy("Deprivation quintile (1 least, 5 most deprived)"),
     "it_rating": gettext_lazy("IT infrastructure (self-rated, 1 very poor to 5 very good)"),
 }
+# What a chart's title calls each breakdown ("Time saved by role, with 95% intervals").
+GROUPING_NOUNS: dict[str, Any] = {
+    "version_label": gettext_lazy("version"),
+    "role": gettext_lazy("role"),
+    "phase": gettext_lazy("phase"),
+    "region": gettext_lazy("region"),
+    "deprivation_quintile": gettext_lazy("deprivation quintile"),
+    "it_rating": gettext_lazy("IT infrastructure rating"),
+}
+# What a chart's title calls each measure: short, the scale said on the axis.
+CHART_LABELS: dict[str, Any] = {
+    **{m: label for m, label in MEASURE_LABELS.items()},
+    "time_saved_hours": gettext_lazy("Time saved"),
+}
+NO_INCIDENT_COUNTS = gettext_lazy("No incident counts large enough to show.")
 DONT_KNOW = "dont_know"
 
 
@@ -310,4 +325,13 @@ def label_for(column: str, value: Any) -> str:
         return labels.label(vocabularies[column], str(value))
     if column == "version_label" and value == DONT_KNOW:
         return _("Version not known")
+    ends = {
+        "deprivation_quintile": {1: _("1 (least deprived)"), 5: _("5 (most deprived)")},
+        "it_rating": {1: _("1 (very poor)"), 5: _("5 (very good)")},
+    }
+    if column in ends:
+        try:
+            return ends[column].get(int(value), str(value))
+        except (TypeError, ValueError):
+            return str(value)
     return str(value)
