@@ -254,4 +254,6 @@ def counts_chart(
         .configure(font=FONT)
         .configure_axis(labelFontSize=12, titleFontSize=12, labelLimit=260)
     )
-    return Chart(chart_id, title, chart.to_dict(), alt_text, counts, ["group", "n"], points=len(data), summary=summary)
+    return Chart(
+        chart_id, title, chart.to_dict(), alt_text, counts, ["group", "n"], points=len(data), summary=summary
+    )

@@ -59,7 +59,9 @@ class ChartTestCase(SimpleTestCase):
         assert "No incident counts large enough to show." in html
 
     def test_an_estimate_chart_with_every_group_hidden_is_not_drawn(self) -> None:
-        chart = estimate_chart("c", table("time_saved_hours", "role", [], hidden=("teacher",)), "Time saved", "Role")
+        chart = estimate_chart(
+            "c", table("time_saved_hours", "role", [], hidden=("teacher",)), "Time saved", "Role"
+        )
         assert not chart.drawn
         html = render_to_string("insights/_chart.html", {"chart": chart, "spec_id": "c-spec"})
         assert "<svg" not in html and "too small to show" in html
@@ -126,9 +128,7 @@ class ChartTestCase(SimpleTestCase):
     def test_chart_wording_is_welsh_in_welsh(self) -> None:
         overlapping = [("teacher", 1.0, 0.2, 1.8), ("teaching_assistant", 1.5, 0.9, 2.1)]
         with translation.override("cy"):
-            chart = estimate_chart(
-                "c", table("time_saved_hours", "role", overlapping), "Amser", "Rôl", "rôl"
-            )
+            chart = estimate_chart("c", table("time_saved_hours", "role", overlapping), "Amser", "Rôl", "rôl")
             empty = counts_chart("e", [], "Digwyddiadau", "Categori", str(NO_INCIDENT_COUNTS))
         assert "with 95% intervals" not in chart.title and "Teacher" not in chart.alt
         assert "No incident counts" not in empty.title
