@@ -335,3 +335,13 @@ def label_for(column: str, value: Any) -> str:
         except (TypeError, ValueError):
             return str(value)
     return str(value)
+
+
+def budget_refusal(campaign_name: str) -> str:
+    """Why open data with differentially private figures cannot be made again for a campaign, in plain
+    words (no internal names)."""
+    return _(
+        "The differentially private figures for %(campaign)s cannot be made: each release adds noise and "
+        "uses up part of a fixed allowance that protects the people who answered, and too little of it is "
+        "left. Download the open data without them instead."
+    ) % {"campaign": campaign_name}
