@@ -23,7 +23,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from chalkface import vocab
 from chalkface.insights import actions
 from chalkface.insights.charts import counts_chart, estimate_chart, figure_rows
 from chalkface.insights.filters import FILTERS, InvalidFilter
@@ -41,6 +40,7 @@ from chalkface.insights.wording import (
 from chalkface.register.models import Tool, ToolVersion
 from chalkface.voice.access import can_export, can_see_results, narrow, result_scopes, visible_campaigns
 from chalkface.voice.models import Campaign
+from chalkface.web import labels
 from chalkface.workplaces.models import Organisation
 
 NO_RESULTS = gettext_lazy("No campaign has shared its results with you yet.")
@@ -87,9 +87,9 @@ def _filter_choices(tool: Tool) -> list[dict[str, Any]]:
     ]
     quintiles = [(str(q), str(q)) for q in range(1, 6)]
     return [
-        {"name": "role", "label": _("Role"), "choices": vocab.STAFF_ROLES},
-        {"name": "phase", "label": _("Phase"), "choices": vocab.PHASES},
-        {"name": "region", "label": _("Region"), "choices": vocab.REGIONS},
+        {"name": "role", "label": _("Role"), "choices": labels.choices("staff_roles")},
+        {"name": "phase", "label": _("Phase"), "choices": labels.choices("phases")},
+        {"name": "region", "label": _("Region"), "choices": labels.choices("regions")},
         {
             "name": "deprivation_quintile",
             "label": _("Deprivation quintile (1 least deprived)"),

@@ -137,6 +137,11 @@ def plain_reason(reason: str | None) -> str:
         return _("hidden so that a group of fewer than %(k)s cannot be worked out from the other figures") % {
             "k": k
         }
+    if code == "repeated":
+        return _(
+            "hidden because, with the figures already shown, it would single out a group of fewer than "
+            "%(k)s people once too often"
+        ) % {"k": k}
     if code == "no_responses":
         return _("nobody answered")
     if code == "zero_clustered_se":
