@@ -217,6 +217,12 @@ class CodeForm(forms.Form):
 
 class CampaignForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
+    name_cy = forms.CharField(
+        label=_("Name in Welsh (optional)"),
+        max_length=200,
+        required=False,
+        help_text=_("Shown instead of the name on pages read in Welsh."),
+    )
     owner = OrganisationChoiceField(label=_("Owned by"), queryset=Organisation.objects.none())
     question_set_version = forms.ModelChoiceField(
         label=_("Questions"), queryset=QuestionSetVersion.objects.select_related("question_set")
@@ -265,6 +271,12 @@ class CampaignEditForm(ChalkfaceForm):
     """What an owner may change after a campaign started: name, dates, threshold and scope."""
 
     name = forms.CharField(label=_("Name"), max_length=200)
+    name_cy = forms.CharField(
+        label=_("Name in Welsh (optional)"),
+        max_length=200,
+        required=False,
+        help_text=_("Shown instead of the name on pages read in Welsh."),
+    )
     opens_on = forms.DateField(label=_("Opens on"), widget=DateInput())
     closes_on = forms.DateField(label=_("Closes on"), widget=DateInput())
     threshold = forms.IntegerField(

@@ -162,3 +162,22 @@ class WelshPagesTestCase(InsightTestCase):
             if found:
                 left[f"{user} {url}"] = found
         assert left == {}, "\n".join(f"{page}: {text}" for page, found in left.items() for text in found)
+
+
+class CampaignWelshNameTestCase(InsightTestCase):
+    def test_a_campaign_shows_its_welsh_name_on_welsh_pages_and_its_name_otherwise(self) -> None:
+        self.campaign.name_cy = "Gwirio'r gwanwyn"
+        self.campaign.save()
+        self.login(self.olivia)
+        url = reverse("voice:campaign", args=[self.campaign.slug])
+        welsh = self.client.get(url, HTTP_ACCEPT_LANGUAGE="cy").content.decode()
+        assert "Gwirio&#x27;r gwanwyn" in welsh and "Spring check-in" not in welsh
+        english = self.client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert "Spring check-in" in english and "Gwirio" not in english
+
+    def test_the_owner_gives_a_campaign_a_welsh_name_when_changing_it(self) -> None:
+        self.login(self.olivia)
+        page = self.client.get(reverse("voice:campaign_edit", args=[self.campaign.slug])).content.decode()
+        assert 'name="name_cy"' in page
+        create = self.client.get(reverse("voice:campaign_create")).content.decode()
+        assert 'name="name_cy"' in create
