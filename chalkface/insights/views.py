@@ -131,7 +131,9 @@ def _charts(results: ToolResults, measure: str) -> dict[str, Any]:
                 str(NO_INCIDENT_COUNTS),
             )
         )
-    return {"charts": charts, "incident_charts": incident_charts}
+    # The chart library is loaded only by a page that draws a chart (results hidden or filtered: none).
+    drawn = any(c.drawn for c in [*charts, *incident_charts]) and not results.filtered
+    return {"charts": charts, "incident_charts": incident_charts, "charts_drawn": drawn}
 
 
 def headline_rows(tables: list[Any]) -> list[dict[str, Any]]:
