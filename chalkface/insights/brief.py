@@ -33,6 +33,7 @@ from chalkface.insights.wording import (
     MEASURE_LABELS,
     MEASURES,
     NO_INCIDENT_COUNTS,
+    brief_meaning,
     display_n_eff,
     plain_notes,
 )
@@ -81,6 +82,11 @@ class BriefDocument:
     workplaces_deploying: int
     notes: list[str] = field(default_factory=list)
     figures: list[Any] = field(default_factory=list, repr=False)  # what it shows, for the release gate
+    #: The campaigns the figures come from, by name, and the days they ran (first opened, last closed).
+    campaign_names: list[str] = field(default_factory=list)
+    period: tuple[dt.date, dt.date] | None = None
+    #: A plain paragraph, before any number, on what the brief shows and how to read it.
+    meaning: str = ""
 
     def context(self, *, for_print: bool) -> dict[str, Any]:
         return {"brief": self, "for_print": for_print}
@@ -294,4 +300,9 @@ def brief_for_user(
     quotes = quotes_for(user, tool, campaign, k) if with_quotes else []
     document = build_brief(frame, tool, k, campaign=campaign, incidents=incidents, quotes=quotes, gate=gate)
     publish(user, channel, scopes, k, document.figures, {"tool_id": tool.slug}, [gate])
+    campaigns = list(Campaign.objects.filter(pk__in=list(scopes), tools=tool).order_by("opens_on", "name"))
+    document.campaign_names = [c.display_name for c in campaigns]
+    if campaigns:
+        document.period = (min(c.opens_on for c in campaigns), max(c.closes_on for c in campaigns))
+    document.meaning = brief_meaning(tool.name, k, document.n_responses)
     return document

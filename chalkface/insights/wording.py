@@ -350,3 +350,19 @@ def budget_refusal(campaign_name: str) -> str:
         "uses up part of a fixed allowance that protects the people who answered, and too little of it is "
         "left. Download the open data without them instead."
     ) % {"campaign": campaign_name}
+
+
+def brief_meaning(tool_name: str, k: int, n: int | None) -> str:
+    """What an evidence brief shows and how to read it, in plain words, before any number."""
+    if n is None:
+        return _(
+            "Too few staff have answered about %(tool)s yet for any figure to be shown: figures appear once "
+            "at least %(k)s people have answered, so that no one can be picked out."
+        ) % {"tool": tool_name, "k": k}
+    return _(
+        "This brief sums up what staff said in short check-ins about %(tool)s. Each figure is an estimate "
+        "from the people who answered, not from everyone who uses the tool; the 95%% interval beside it "
+        "shows how far the true figure could plausibly be. A group of fewer than %(k)s people is never "
+        "shown, so some rows say why they are not shown. A difference between versions is a reason to look "
+        "closer, not proof that the version caused it."
+    ) % {"tool": tool_name, "k": k}
