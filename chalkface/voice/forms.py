@@ -214,6 +214,9 @@ class CodeForm(forms.Form):
 
 # --- Owners' forms ---------------------------------------------------------------------------------------
 
+# The label of the filter box the page's script puts above a long list (see web/select-filter.js).
+FILTER_LABEL = _("Type to filter the list")
+
 
 class CampaignForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
@@ -230,10 +233,12 @@ class CampaignForm(forms.Form):
     workplaces = OrganisationMultipleChoiceField(
         label=_("Workplaces"),
         queryset=Organisation.objects.workplaces(),
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        widget=forms.SelectMultiple(attrs={"size": 8, "data-filter": FILTER_LABEL}),
     )
     tools = forms.ModelMultipleChoiceField(
-        label=_("Tools"), queryset=Tool.objects.all(), widget=forms.SelectMultiple(attrs={"size": 8})
+        label=_("Tools"),
+        queryset=Tool.objects.all(),
+        widget=forms.SelectMultiple(attrs={"size": 8, "data-filter": FILTER_LABEL}),
     )
     opens_on = forms.DateField(label=_("Opens on"), widget=DateInput())
     closes_on = forms.DateField(label=_("Closes on"), widget=DateInput())
@@ -288,10 +293,12 @@ class CampaignEditForm(ChalkfaceForm):
     workplaces = OrganisationMultipleChoiceField(
         label=_("Workplaces"),
         queryset=Organisation.objects.workplaces(),
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        widget=forms.SelectMultiple(attrs={"size": 8, "data-filter": FILTER_LABEL}),
     )
     tools = forms.ModelMultipleChoiceField(
-        label=_("Tools"), queryset=Tool.objects.all(), widget=forms.SelectMultiple(attrs={"size": 8})
+        label=_("Tools"),
+        queryset=Tool.objects.all(),
+        widget=forms.SelectMultiple(attrs={"size": 8, "data-filter": FILTER_LABEL}),
     )
 
     def clean(self) -> dict[str, Any]:
