@@ -49,3 +49,15 @@ class PageStructureTestCase(WelshPagesTestCase):
 
     # the Welsh sweep itself is run by its own test case
     test_every_main_page_is_welsh_for_every_role = None  # type: ignore[assignment]
+
+
+class FaviconTestCase(WelshPagesTestCase):
+    def test_every_page_and_the_brief_name_a_favicon_and_favicon_ico_leads_to_it(self) -> None:
+        response = self.client.get("/favicon.ico")
+        assert response.status_code == 301 and response["Location"].endswith("img/favicon.svg")
+        assert 'rel="icon"' in self.client.get(reverse("login")).content.decode()
+        self.login(self.olivia)
+        brief = self.client.get(reverse("insights:brief", args=[self.tool.slug])).content.decode()
+        assert 'rel="icon"' in brief
+
+    test_every_main_page_is_welsh_for_every_role = None  # type: ignore[assignment]
