@@ -176,7 +176,9 @@ if NODE_MODULES_DIR.is_dir():
 WHITENOISE_USE_FINDERS = True
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # collectstatic also writes gzip copies, which WhiteNoise serves: a chart page's scripts travel
+    # compressed (about 290 KB rather than 840 KB).
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
 EMAIL_BACKEND = env_str(

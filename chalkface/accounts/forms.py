@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chalkface.accounts import actions, throttles
 from chalkface.accounts.models import AuditEvent
+from chalkface.web.audit_words import action_sentence
 from chalkface.web.forms import ChalkfaceForm, field_anchor
 
 
@@ -114,4 +115,4 @@ class AuditFilterForm(ChalkfaceForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         actions = AuditEvent.objects.order_by("action").values_list("action", flat=True).distinct()
-        self.fields["action"].choices = [("", _("Any action"))] + [(a, a) for a in actions]
+        self.fields["action"].choices = [("", _("Any action"))] + [(a, action_sentence(a)) for a in actions]

@@ -29,4 +29,9 @@ class SeparationError(EvidenceError):
 
 
 class BudgetExhausted(EvidenceError):
-    """A differentially private release would spend more privacy budget than the campaign has left."""
+    """A differentially private release would spend more privacy budget than the campaign has left.
+    ``remaining`` and ``needed`` (epsilon) let a caller word the refusal; ``reason`` is that wording."""
+
+    remaining: float | None = None
+    needed: float | None = None
+    reason: str = ""

@@ -57,9 +57,11 @@ def code_of(note: str) -> str:
 
 def format_p(p: float | None, letter: str = "p") -> str:
     """``p=0.012``, ``p<0.001`` or ``p n/a``: the one way a p-value (or, with ``letter="q"``, a q-value) is
-    written."""
+    written. With ``letter=""`` (a table's p column): ``0.012``, ``< 0.001`` or ``n/a``; never ``0.000``."""
     import math
 
     if p is None or not math.isfinite(p):
-        return f"{letter} n/a"
+        return f"{letter} n/a" if letter else "n/a"
+    if not letter:
+        return "< 0.001" if p < 0.001 else f"{p:.3f}"
     return f"{letter}<0.001" if p < 0.001 else f"{letter}={p:.3f}"

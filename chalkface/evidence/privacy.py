@@ -56,10 +56,12 @@ class PrivacyBudget:
         if epsilon <= 0 or not math.isfinite(epsilon):
             raise EvidenceError(f"epsilon must be a positive number, got {epsilon}")
         if self.used + epsilon > self.epsilon + 1e-12:
-            raise BudgetExhausted(
+            refused = BudgetExhausted(
                 f"campaign {self.campaign!r} has {self.remaining:.3g} of its privacy budget "
                 f"(epsilon {self.epsilon:g}) left; '{label}' needs {epsilon:.3g}"
             )
+            refused.remaining, refused.needed = self.remaining, epsilon
+            raise refused
         self.spent.append({"label": label, "epsilon": epsilon, "key": key})
 
     def to_dict(self) -> dict[str, Any]:

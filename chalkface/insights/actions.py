@@ -14,7 +14,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chalkface.accounts import audit
-from chalkface.evidence import PrivacyBudget, Release, ReleaseHistory, release_counts, release_means
+from chalkface.evidence import (
+    BudgetExhausted,
+    PrivacyBudget,
+    Release,
+    ReleaseHistory,
+    release_counts,
+    release_means,
+)
 from chalkface.insights.models import (
     Alert,
     PrivacyLedger,
@@ -23,7 +30,7 @@ from chalkface.insights.models import (
     ReleaseRecord,
     Subscription,
 )
-from chalkface.insights.wording import MEASURES
+from chalkface.insights.wording import MEASURES, budget_refusal
 from chalkface.register.models import Tool
 from chalkface.voice.models import Campaign
 from chalkface.workplaces.models import Organisation
@@ -117,6 +124,15 @@ def release_dp_tables(campaign: Campaign, frame: pl.DataFrame) -> dict[str, pl.D
     which is stored; asking again returns the stored release.
 
     Raises :class:`~chalkface.evidence.BudgetExhausted`."""
+    try:
+        return _release_dp_tables(campaign, frame)
+    except BudgetExhausted as exc:
+        exc.reason = budget_refusal(campaign.name)
+        exc.args = (exc.reason,)
+        raise
+
+
+def _release_dp_tables(campaign: Campaign, frame: pl.DataFrame) -> dict[str, pl.DataFrame]:
     tables: dict[str, pl.DataFrame] = {}
     tools = sorted(campaign.tools.values_list("slug", flat=True))
     with transaction.atomic():

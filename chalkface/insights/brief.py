@@ -28,7 +28,17 @@ from chalkface.insights.incidents import IncidentSummary, incident_summary
 from chalkface.insights.redflags import version_drops
 from chalkface.insights.release import publish
 from chalkface.insights.results import Comparison, analyse_tool, compare, versions_of
-from chalkface.insights.wording import CONTEXT_GROUPINGS, MEASURE_LABELS, MEASURES, display_n_eff, plain_notes
+from chalkface.insights.wording import (
+    CHART_LABELS,
+    CONTEXT_GROUPINGS,
+    GROUPING_NOUNS,
+    MEASURE_LABELS,
+    MEASURES,
+    NO_INCIDENT_COUNTS,
+    brief_meaning,
+    display_n_eff,
+    plain_notes,
+)
 from chalkface.register.models import Deployment, Tool, ToolVersion
 from chalkface.voice.access import (
     can_manage,
@@ -75,6 +85,11 @@ class BriefDocument:
     notes: list[str] = field(default_factory=list)
     red_flags: list[Any] = field(default_factory=list)
     figures: list[Any] = field(default_factory=list, repr=False)  # what it shows, for the release gate
+    #: The campaigns the figures come from, by name, and the days they ran (first opened, last closed).
+    campaign_names: list[str] = field(default_factory=list)
+    period: tuple[dt.date, dt.date] | None = None
+    #: A plain paragraph, before any number, on what the brief shows and how to read it.
+    meaning: str = ""
 
     def context(self, *, for_print: bool) -> dict[str, Any]:
         return {"brief": self, "for_print": for_print}
@@ -90,7 +105,7 @@ class BriefDocument:
         for name in ("weasyprint", "fontTools"):  # their progress lines are noise on a terminal
             logging.getLogger(name).setLevel(logging.ERROR)
         for section in [*self.sections, *self.incident_sections]:
-            if not section.svg:
+            if not section.svg and section.chart.drawn:
                 section.svg = section.chart.svg()
         return HTML(string=self.html(for_print=True)).write_pdf()  # type: ignore[no-any-return]
 
@@ -189,15 +204,24 @@ def build_brief(
     for by in BRIEF_GROUPINGS:
         for table in breakdowns.get(by, []):
             if table.measure in BRIEF_MEASURES:
-                label = str(MEASURE_LABELS[table.measure])
+                label = str(CHART_LABELS[table.measure])
                 chart = estimate_chart(
-                    f"brief-{by}-{table.measure}", table, label, str(CONTEXT_GROUPINGS[by])
+                    f"brief-{by}-{table.measure}",
+                    table,
+                    label,
+                    str(CONTEXT_GROUPINGS[by]),
+                    str(GROUPING_NOUNS[by]),
                 )
                 sections.append(BriefSection(chart.title, chart))
     incident_sections = []
     if incidents is not None:
-        for counts, axis in ((incidents.by_category, _("Category")), (incidents.by_severity, _("Severity"))):
-            chart = counts_chart(f"brief-incidents-{axis}", counts, _("Incident reports"), axis)
+        for code, counts, axis in (
+            ("category", incidents.by_category, _("Category")),
+            ("severity", incidents.by_severity, _("Severity")),
+        ):
+            chart = counts_chart(
+                f"brief-incidents-{code}", counts, _("Incident reports"), axis, str(NO_INCIDENT_COUNTS)
+            )
             incident_sections.append(BriefSection(chart.title, chart))
     headline_rows = [
         {"measure": str(MEASURE_LABELS.get(t.measure, t.measure)), **_display_row(row)}
@@ -284,4 +308,9 @@ def brief_for_user(
     quotes = quotes_for(user, tool, campaign, k) if with_quotes else []
     document = build_brief(frame, tool, k, campaign=campaign, incidents=incidents, quotes=quotes, gate=gate)
     publish(user, channel, scopes, k, document.figures, {"tool_id": tool.slug}, [gate])
+    campaigns = list(Campaign.objects.filter(pk__in=list(scopes), tools=tool).order_by("opens_on", "name"))
+    document.campaign_names = [c.display_name for c in campaigns]
+    if campaigns:
+        document.period = (min(c.opens_on for c in campaigns), max(c.closes_on for c in campaigns))
+    document.meaning = brief_meaning(tool.name, k, document.n_responses)
     return document

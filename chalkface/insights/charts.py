@@ -2,7 +2,10 @@
 intervals drawn, and a text alternative; rendered to SVG on the server (vl-convert) for pages without
 JavaScript and for PDFs, and drawn by vega-embed in the browser otherwise.
 
-Charts only ever draw figures that passed disclosure control: hidden rows are left out, and say so.
+Charts only ever draw figures that passed disclosure control: hidden rows are left out, and say so. A
+chart with nothing to draw is not drawn: the page says so in a sentence. The title is printed once, by the
+page, above the drawing (so it wraps instead of being cut short); a title names the highest or lowest group
+only when its 95% interval does not overlap the others'.
 """
 
 from __future__ import annotations
@@ -32,6 +35,14 @@ class Chart:
     alt: str
     rows: list[dict[str, Any]]
     columns: list[str]
+    #: How many marks the drawing has; a chart with none is shown as its title sentence only.
+    points: int = 0
+    #: The text alternative without the title (the page prints the title once, above the drawing).
+    summary: str = ""
+
+    @property
+    def drawn(self) -> bool:
+        return self.points > 0
 
     def spec_json(self) -> str:
         return json.dumps(self.spec)
@@ -97,13 +108,53 @@ def figure_rows(table: EstimateTable, group_label: Any = None) -> list[dict[str,
     return out
 
 
-def estimate_chart(chart_id: str, table: EstimateTable, measure_label: str, group_label: str) -> Chart:
-    """Each group's estimate as a point with its 95% interval as a bar, hidden groups left out."""
+def estimate_title(shown: list[dict[str, Any]], measure_label: str, unit: str, grouping: str) -> str:
+    """What an estimate chart shows, in one line. "Highest" and "lowest" are said only of a group whose
+    95% interval lies wholly above (or below) every other group's; otherwise the title says what is drawn."""
+    if not shown:
+        return _("%(measure)s: every group is too small to show") % {"measure": measure_label}
+    if len(shown) == 1:
+        return _("%(measure)s: %(value)s (%(unit)s)") % {
+            "measure": measure_label,
+            "value": shown[0]["estimate_text"],
+            "unit": unit,
+        }
+    top = max(shown, key=lambda r: r["estimate"])
+    bottom = min(shown, key=lambda r: r["estimate"])
+    clearly_top = all(top["lower"] > r["upper"] for r in shown if r is not top)
+    clearly_bottom = all(bottom["upper"] < r["lower"] for r in shown if r is not bottom)
+    values = {
+        "measure": measure_label,
+        "grouping": grouping,
+        "top": top["group"],
+        "hi": top["estimate_text"],
+        "bottom": bottom["group"],
+        "lo": bottom["estimate_text"],
+    }
+    if clearly_top and clearly_bottom:
+        return _("%(measure)s: highest for %(top)s (%(hi)s), lowest for %(bottom)s (%(lo)s)") % values
+    if clearly_top:
+        return _("%(measure)s: highest for %(top)s (%(hi)s)") % values
+    if clearly_bottom:
+        return _("%(measure)s: lowest for %(bottom)s (%(lo)s)") % values
+    return _("%(measure)s by %(grouping)s, with 95%% intervals") % values
+
+
+def estimate_chart(
+    chart_id: str, table: EstimateTable, measure_label: str, group_label: str, grouping: str | None = None
+) -> Chart:
+    """Each group's estimate as a point with its 95% interval as a bar, hidden groups left out.
+    ``group_label`` names the axis ("Role"); ``grouping`` is what the title calls it ("role")."""
     statistic = _statistic(table)
     rows = figure_rows(table)
     shown = [r for r in rows if not r["suppressed"] and r["estimate"] is not None]
     scale = 100.0 if statistic != "mean" else 1.0
-    unit = _("% agreeing") if statistic != "mean" else _("mean")
+    if statistic != "mean":
+        unit = _("% agreeing")
+    elif table.measure == "time_saved_hours":
+        unit = _("mean hours saved a week (negative: time added)")
+    else:
+        unit = _("mean")
     data = [
         {
             "group": r["group"],
@@ -114,25 +165,7 @@ def estimate_chart(chart_id: str, table: EstimateTable, measure_label: str, grou
         }
         for r in shown
     ]
-    if shown:
-        top = max(shown, key=lambda r: r["estimate"])
-        bottom = min(shown, key=lambda r: r["estimate"])
-        if len(shown) == 1:
-            title = _("%(measure)s: %(value)s (%(unit)s)") % {
-                "measure": measure_label,
-                "value": top["estimate_text"],
-                "unit": unit,
-            }
-        else:
-            title = _("%(measure)s: highest for %(top)s (%(hi)s), lowest for %(bottom)s (%(lo)s)") % {
-                "measure": measure_label,
-                "top": top["group"],
-                "hi": top["estimate_text"],
-                "bottom": bottom["group"],
-                "lo": bottom["estimate_text"],
-            }
-    else:
-        title = _("%(measure)s: every group is too small to show") % {"measure": measure_label}
+    title = estimate_title(shown, measure_label, unit, grouping or group_label)
     hidden = len(rows) - len(shown)
     parts = [
         _("%(group)s %(value)s (95%% interval %(lo)s to %(hi)s, n=%(n)s)")
@@ -145,9 +178,12 @@ def estimate_chart(chart_id: str, table: EstimateTable, measure_label: str, grou
         }
         for r in shown
     ]
-    alt_text = title + ". " + "; ".join(parts)
+    summary = "; ".join(parts) + "." if parts else ""
     if hidden:
-        alt_text += ". " + _("%(count)s group(s) hidden to protect respondents.") % {"count": hidden}
+        summary += (" " if summary else "") + _("%(count)s group(s) hidden to protect respondents.") % {
+            "count": hidden
+        }
+    alt_text = title + (". " + summary if summary else "")
     base = alt.Chart(alt.Data(values=data)).encode(
         y=alt.Y("group:N", title=group_label, sort=None),
         tooltip=[
@@ -158,14 +194,15 @@ def estimate_chart(chart_id: str, table: EstimateTable, measure_label: str, grou
             alt.Tooltip("n:Q", title="n"),
         ],
     )
+    # Shares run from 0 to 100; a mean (time saved, hours a week) is drawn on an axis that includes zero, so
+    # that saving and adding time are told apart at a glance and no difference is magnified.
     domain = [0, 100] if statistic != "mean" else None
-    x_axis = alt.X("lower:Q", title=unit, scale=alt.Scale(domain=domain) if domain else alt.Scale(zero=False))
+    x_axis = alt.X("lower:Q", title=unit, scale=alt.Scale(domain=domain) if domain else alt.Scale(zero=True))
     bars = base.mark_rule(color=COLOUR, strokeWidth=3).encode(x=x_axis, x2="upper:Q")
     points = base.mark_point(color=COLOUR, filled=True, size=80, shape="diamond").encode(x="estimate:Q")
     chart = (
         (bars + points)
         .properties(
-            title=alt.TitleParams(title, anchor="start", fontSize=13, limit=640),
             width=520,
             height=max(40, 28 * max(1, len(data))),
         )
@@ -173,12 +210,22 @@ def estimate_chart(chart_id: str, table: EstimateTable, measure_label: str, grou
         .configure_axis(labelFontSize=12, titleFontSize=12, labelLimit=220)
     )
     return Chart(
-        chart_id, title, chart.to_dict(), alt_text, rows, ["group", "estimate", "interval", "n", "n_eff"]
+        chart_id,
+        title,
+        chart.to_dict(),
+        alt_text,
+        rows,
+        ["group", "estimate", "interval", "n", "n_eff"],
+        points=len(data),
+        summary=summary,
     )
 
 
-def counts_chart(chart_id: str, counts: list[dict[str, Any]], title_prefix: str, axis: str) -> Chart:
-    """Published counts as bars (incident reports by category or severity)."""
+def counts_chart(
+    chart_id: str, counts: list[dict[str, Any]], title_prefix: str, axis: str, empty: str | None = None
+) -> Chart:
+    """Published counts as bars (incident reports by category or severity). ``empty`` is the sentence shown
+    in place of a chart when no count is large enough to show."""
     shown = [c for c in counts if not c["suppressed"] and c["n"]]
     data = [{"group": c["label"], "n": c["n"]} for c in shown]
     if shown:
@@ -189,8 +236,9 @@ def counts_chart(chart_id: str, counts: list[dict[str, Any]], title_prefix: str,
             "n": top["n"],
         }
     else:
-        title = _("%(prefix)s: no count large enough to show") % {"prefix": title_prefix}
-    alt_text = title + ". " + "; ".join(f"{d['group']}: {d['n']}" for d in data)
+        title = empty or _("%(prefix)s: no count large enough to show") % {"prefix": title_prefix}
+    summary = "; ".join(f"{d['group']}: {d['n']}" for d in data) + "." if data else ""
+    alt_text = title + (". " + summary if summary else "")
     chart = (
         alt.Chart(alt.Data(values=data))
         .mark_bar(color=COLOUR)
@@ -200,11 +248,12 @@ def counts_chart(chart_id: str, counts: list[dict[str, Any]], title_prefix: str,
             tooltip=[alt.Tooltip("group:N", title=axis), alt.Tooltip("n:Q", title=_("Reports"))],
         )
         .properties(
-            title=alt.TitleParams(title, anchor="start", fontSize=13, limit=640),
             width=520,
             height=max(40, 28 * max(1, len(data))),
         )
         .configure(font=FONT)
         .configure_axis(labelFontSize=12, titleFontSize=12, labelLimit=260)
     )
-    return Chart(chart_id, title, chart.to_dict(), alt_text, counts, ["group", "n"])
+    return Chart(
+        chart_id, title, chart.to_dict(), alt_text, counts, ["group", "n"], points=len(data), summary=summary
+    )

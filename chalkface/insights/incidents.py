@@ -25,6 +25,11 @@ class IncidentSummary:
     by_severity: list[dict[str, Any]]
     published: list[PublishedCount] = field(default_factory=list, repr=False)
 
+    @property
+    def any_count_shown(self) -> bool:
+        """Whether any category or severity count is shown (the total alone may be)."""
+        return any(not c["suppressed"] and c["n"] for c in [*self.by_category, *self.by_severity])
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "k": self.k,
@@ -53,6 +58,12 @@ def _counted(
         }
         for p in published
     ]
+    # A table never mixes "0" with "Not shown": once one count is hidden, an empty one is hidden too.
+    hidden = next((row for row in shown if row["suppressed"]), None)
+    if hidden is not None:
+        for row in shown:
+            if not row["suppressed"] and not row["n"]:
+                row.update(n=None, suppressed=True, reason=hidden["reason"])
     return shown, published
 
 

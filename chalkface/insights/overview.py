@@ -202,7 +202,7 @@ def overview(user: Any, channel: str = "page.overview") -> Overview:
         campaigns.append(
             {
                 "slug": campaign.slug,
-                "name": campaign.name,
+                "name": campaign.display_name,
                 "owner": campaign.owner.name,
                 "k": campaign.threshold,
                 "n_responses": count.n,

@@ -23,7 +23,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from chalkface import vocab
 from chalkface.insights import actions
 from chalkface.insights.charts import counts_chart, estimate_chart, figure_rows
 from chalkface.insights.filters import FILTERS, InvalidFilter
@@ -31,10 +30,18 @@ from chalkface.insights.models import Alert, Subscription
 from chalkface.insights.overview import overview as officer_overview
 from chalkface.insights.redflags import tool_flags, workplace_flags
 from chalkface.insights.results import ToolResults, tool_results, version_comparison, workplace_results
-from chalkface.insights.wording import CONTEXT_GROUPINGS, MEASURE_LABELS, MEASURES
+from chalkface.insights.wording import (
+    CHART_LABELS,
+    CONTEXT_GROUPINGS,
+    GROUPING_NOUNS,
+    MEASURE_LABELS,
+    MEASURES,
+    NO_INCIDENT_COUNTS,
+)
 from chalkface.register.models import Tool, ToolVersion
 from chalkface.voice.access import can_export, can_see_results, narrow, result_scopes, visible_campaigns
 from chalkface.voice.models import Campaign
+from chalkface.web import labels
 from chalkface.workplaces.models import Organisation
 
 NO_RESULTS = gettext_lazy("No campaign has shared its results with you yet.")
@@ -81,9 +88,9 @@ def _filter_choices(tool: Tool) -> list[dict[str, Any]]:
     ]
     quintiles = [(str(q), str(q)) for q in range(1, 6)]
     return [
-        {"name": "role", "label": _("Role"), "choices": vocab.STAFF_ROLES},
-        {"name": "phase", "label": _("Phase"), "choices": vocab.PHASES},
-        {"name": "region", "label": _("Region"), "choices": vocab.REGIONS},
+        {"name": "role", "label": _("Role"), "choices": labels.choices("staff_roles")},
+        {"name": "phase", "label": _("Phase"), "choices": labels.choices("phases")},
+        {"name": "region", "label": _("Region"), "choices": labels.choices("regions")},
         {
             "name": "deprivation_quintile",
             "label": _("Deprivation quintile (1 least deprived)"),
@@ -95,25 +102,39 @@ def _filter_choices(tool: Tool) -> list[dict[str, Any]]:
 
 
 def _charts(results: ToolResults, measure: str) -> dict[str, Any]:
-    label = str(MEASURE_LABELS.get(measure, measure))
+    label = str(CHART_LABELS.get(measure, measure))
     charts = []
     for by, tables in results.breakdowns.items():
         for table in tables:
             if table.measure == measure:
-                charts.append(estimate_chart(f"chart-{by}", table, label, str(CONTEXT_GROUPINGS[by])))
+                charts.append(
+                    estimate_chart(
+                        f"chart-{by}", table, label, str(CONTEXT_GROUPINGS[by]), str(GROUPING_NOUNS[by])
+                    )
+                )
     incident_charts = []
     if results.incidents:
         incident_charts.append(
             counts_chart(
-                "chart-incidents-category", results.incidents.by_category, _("Incidents"), _("Category")
+                "chart-incidents-category",
+                results.incidents.by_category,
+                _("Incidents"),
+                _("Category"),
+                str(NO_INCIDENT_COUNTS),
             )
         )
         incident_charts.append(
             counts_chart(
-                "chart-incidents-severity", results.incidents.by_severity, _("Incidents"), _("Severity")
+                "chart-incidents-severity",
+                results.incidents.by_severity,
+                _("Incidents"),
+                _("Severity"),
+                str(NO_INCIDENT_COUNTS),
             )
         )
-    return {"charts": charts, "incident_charts": incident_charts}
+    # The chart library is loaded only by a page that draws a chart (results hidden or filtered: none).
+    drawn = any(c.drawn for c in [*charts, *incident_charts]) and not results.filtered
+    return {"charts": charts, "incident_charts": incident_charts, "charts_drawn": drawn}
 
 
 def headline_rows(tables: list[Any]) -> list[dict[str, Any]]:

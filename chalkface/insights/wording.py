@@ -57,6 +57,21 @@ CONTEXT_GROUPINGS: dict[str, Any] = {
     "deprivation_quintile": gettext_lazy("Deprivation quintile (1 least, 5 most deprived)"),
     "it_rating": gettext_lazy("IT infrastructure (self-rated, 1 very poor to 5 very good)"),
 }
+# What a chart's title calls each breakdown ("Time saved by role, with 95% intervals").
+GROUPING_NOUNS: dict[str, Any] = {
+    "version_label": gettext_lazy("version"),
+    "role": gettext_lazy("role"),
+    "phase": gettext_lazy("phase"),
+    "region": gettext_lazy("region"),
+    "deprivation_quintile": gettext_lazy("deprivation quintile"),
+    "it_rating": gettext_lazy("IT infrastructure rating"),
+}
+# What a chart's title calls each measure: short, the scale said on the axis.
+CHART_LABELS: dict[str, Any] = {
+    **{m: label for m, label in MEASURE_LABELS.items()},
+    "time_saved_hours": gettext_lazy("Time saved"),
+}
+NO_INCIDENT_COUNTS = gettext_lazy("No incident counts large enough to show.")
 DONT_KNOW = "dont_know"
 
 
@@ -122,6 +137,11 @@ def plain_reason(reason: str | None) -> str:
         return _("hidden so that a group of fewer than %(k)s cannot be worked out from the other figures") % {
             "k": k
         }
+    if code == "repeated":
+        return _(
+            "hidden because, with the figures already shown, it would single out a group of fewer than "
+            "%(k)s people once too often"
+        ) % {"k": k}
     if code == "no_responses":
         return _("nobody answered")
     if code == "zero_clustered_se":
@@ -310,4 +330,39 @@ def label_for(column: str, value: Any) -> str:
         return labels.label(vocabularies[column], str(value))
     if column == "version_label" and value == DONT_KNOW:
         return _("Version not known")
+    ends = {
+        "deprivation_quintile": {1: _("1 (least deprived)"), 5: _("5 (most deprived)")},
+        "it_rating": {1: _("1 (very poor)"), 5: _("5 (very good)")},
+    }
+    if column in ends:
+        try:
+            return ends[column].get(int(value), str(value))
+        except (TypeError, ValueError):
+            return str(value)
     return str(value)
+
+
+def budget_refusal(campaign_name: str) -> str:
+    """Why open data with differentially private figures cannot be made again for a campaign, in plain
+    words (no internal names)."""
+    return _(
+        "The differentially private figures for %(campaign)s cannot be made: each release adds noise and "
+        "uses up part of a fixed allowance that protects the people who answered, and too little of it is "
+        "left. Download the open data without them instead."
+    ) % {"campaign": campaign_name}
+
+
+def brief_meaning(tool_name: str, k: int, n: int | None) -> str:
+    """What an evidence brief shows and how to read it, in plain words, before any number."""
+    if n is None:
+        return _(
+            "Too few staff have answered about %(tool)s yet for any figure to be shown: figures appear once "
+            "at least %(k)s people have answered, so that no one can be picked out."
+        ) % {"tool": tool_name, "k": k}
+    return _(
+        "This brief sums up what staff said in short check-ins about %(tool)s. Each figure is an estimate "
+        "from the people who answered, not from everyone who uses the tool; the 95%% interval beside it "
+        "shows how far the true figure could plausibly be. A group of fewer than %(k)s people is never "
+        "shown, so some rows say why they are not shown. A difference between versions is a reason to look "
+        "closer, not proof that the version caused it."
+    ) % {"tool": tool_name, "k": k}

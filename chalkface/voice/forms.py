@@ -214,9 +214,18 @@ class CodeForm(forms.Form):
 
 # --- Owners' forms ---------------------------------------------------------------------------------------
 
+# The label of the filter box the page's script puts above a long list (see web/select-filter.js).
+FILTER_LABEL = _("Type to filter the list")
+
 
 class CampaignForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
+    name_cy = forms.CharField(
+        label=_("Name in Welsh (optional)"),
+        max_length=200,
+        required=False,
+        help_text=_("Shown instead of the name on pages read in Welsh."),
+    )
     owner = OrganisationChoiceField(label=_("Owned by"), queryset=Organisation.objects.none())
     question_set_version = forms.ModelChoiceField(
         label=_("Questions"), queryset=QuestionSetVersion.objects.select_related("question_set")
@@ -224,10 +233,12 @@ class CampaignForm(forms.Form):
     workplaces = OrganisationMultipleChoiceField(
         label=_("Workplaces"),
         queryset=Organisation.objects.workplaces(),
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        widget=forms.SelectMultiple(attrs={"size": 8, "data-filter": FILTER_LABEL}),
     )
     tools = forms.ModelMultipleChoiceField(
-        label=_("Tools"), queryset=Tool.objects.all(), widget=forms.SelectMultiple(attrs={"size": 8})
+        label=_("Tools"),
+        queryset=Tool.objects.all(),
+        widget=forms.SelectMultiple(attrs={"size": 8, "data-filter": FILTER_LABEL}),
     )
     opens_on = forms.DateField(label=_("Opens on"), widget=DateInput())
     closes_on = forms.DateField(label=_("Closes on"), widget=DateInput())
@@ -265,6 +276,12 @@ class CampaignEditForm(ChalkfaceForm):
     """What an owner may change after a campaign started: name, dates, threshold and scope."""
 
     name = forms.CharField(label=_("Name"), max_length=200)
+    name_cy = forms.CharField(
+        label=_("Name in Welsh (optional)"),
+        max_length=200,
+        required=False,
+        help_text=_("Shown instead of the name on pages read in Welsh."),
+    )
     opens_on = forms.DateField(label=_("Opens on"), widget=DateInput())
     closes_on = forms.DateField(label=_("Closes on"), widget=DateInput())
     threshold = forms.IntegerField(
@@ -276,10 +293,12 @@ class CampaignEditForm(ChalkfaceForm):
     workplaces = OrganisationMultipleChoiceField(
         label=_("Workplaces"),
         queryset=Organisation.objects.workplaces(),
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        widget=forms.SelectMultiple(attrs={"size": 8, "data-filter": FILTER_LABEL}),
     )
     tools = forms.ModelMultipleChoiceField(
-        label=_("Tools"), queryset=Tool.objects.all(), widget=forms.SelectMultiple(attrs={"size": 8})
+        label=_("Tools"),
+        queryset=Tool.objects.all(),
+        widget=forms.SelectMultiple(attrs={"size": 8, "data-filter": FILTER_LABEL}),
     )
 
     def clean(self) -> dict[str, Any]:

@@ -131,8 +131,8 @@ class AuditLogPageTestCase(BaseTestCase):
         events = list(response.context["page"])
         assert [e.action for e in events] == ["deployment.ended", "supplier.created"]
         html = response.content.decode()
-        assert "olivia@example.org" in html and "ends_on" in html and "— → 2025-02-01" in html
-        assert '<option value="supplier.created">supplier.created</option>' in html
+        assert "olivia@example.org" in html and "Ends on" in html and "— → 2025-02-01" in html
+        assert '<option value="supplier.created">Added a supplier</option>' in html
         filtered = self.client.get(reverse("accounts:audit"), {"action": "supplier.created"})
         assert [e.summary for e in filtered.context["page"]] == ["Gradewise"]
 

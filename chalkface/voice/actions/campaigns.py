@@ -61,7 +61,7 @@ def create_campaign(
     return campaign
 
 
-EDITABLE_CAMPAIGN_FIELDS = ("name", "opens_on", "closes_on", "threshold")
+EDITABLE_CAMPAIGN_FIELDS = ("name", "name_cy", "opens_on", "closes_on", "threshold")
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from chalkface.voice.models.common import DEFAULT_THRESHOLD, MIN_THRESHOLD
@@ -19,6 +20,13 @@ class Campaign(models.Model):
 
     slug = models.SlugField(max_length=80, unique=True)
     name = models.CharField(_("name"), max_length=200)
+    name_cy = models.CharField(
+        _("name in Welsh"),
+        max_length=200,
+        blank=True,
+        default="",
+        help_text=_("Shown on pages read in Welsh"),
+    )
     owner = models.ForeignKey(
         "workplaces.Organisation",
         on_delete=models.PROTECT,
@@ -54,10 +62,17 @@ class Campaign(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
 
     def get_absolute_url(self) -> str:
         return reverse("voice:campaign", args=[self.slug])
+
+    @property
+    def display_name(self) -> str:
+        """The campaign's name in the page's language: its Welsh name, when it has one, on a Welsh page."""
+        if self.name_cy and (get_language() or "").startswith("cy"):
+            return self.name_cy
+        return self.name
 
     def is_open_on(self, day: dt.date) -> bool:
         return self.opens_on <= day <= self.closes_on

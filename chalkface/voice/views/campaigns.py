@@ -55,6 +55,7 @@ def campaign_create(request: AuthenticatedRequest) -> HttpResponse:
         data = form.cleaned_data
         values = {
             "name": data["name"],
+            "name_cy": data["name_cy"],
             "owner": data["owner"],
             "question_set_version": data["question_set_version"],
             "opens_on": data["opens_on"],
@@ -81,6 +82,7 @@ def campaign_edit(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     perms.require_manage(request.user, campaign)
     initial = {
         "name": campaign.name,
+        "name_cy": campaign.name_cy,
         "opens_on": campaign.opens_on,
         "closes_on": campaign.closes_on,
         "threshold": campaign.threshold,

@@ -78,11 +78,26 @@ def nav_link(context: template.Context, url_name: str, text: str, exact: bool = 
 
 @register.filter
 def describe_change(value: Any) -> str:
-    """An audit-log change: "old → new" for a pair, the value itself otherwise."""
-    if isinstance(value, list) and len(value) == 2:
-        old, new = ("—" if v in (None, "", []) else v for v in value)
-        return f"{old} → {new}"
-    return str(value)
+    """An audit-log change in words: "old → new" for a pair (see :mod:`chalkface.web.audit_words`)."""
+    from chalkface.web.audit_words import change_words
+
+    return change_words(value)
+
+
+@register.filter
+def audit_action(action: str) -> str:
+    """An audit action (``codes.generated``) as a plain sentence."""
+    from chalkface.web.audit_words import action_sentence
+
+    return action_sentence(action)
+
+
+@register.filter
+def audit_field(name: str) -> str:
+    """A changed field's name in the users' words."""
+    from chalkface.web.audit_words import field_label
+
+    return field_label(name)
 
 
 @register.filter

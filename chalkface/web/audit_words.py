@@ -1,0 +1,113 @@
+"""What the audit log says, in plain sentences in the viewer's language: each action an ``actions.py``
+records (``synth.loaded``) as a sentence, each changed field by its name in the users' world, and each
+change as words rather than a raw dictionary or list."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+ACTIONS: dict[str, Any] = {
+    "alerts.subscribed": gettext_lazy("Asked for alerts"),
+    "alerts.unsubscribed": gettext_lazy("Stopped alerts"),
+    "api_token.created": gettext_lazy("Made an API key"),
+    "api_token.revoked": gettext_lazy("Withdrew an API key"),
+    "campaign.created": gettext_lazy("Started a campaign"),
+    "campaign.edited": gettext_lazy("Changed a campaign"),
+    "campaign.shares_changed": gettext_lazy("Changed who sees a campaign's results"),
+    "codes.generated": gettext_lazy("Made access codes"),
+    "codes.revoked": gettext_lazy("Withdrew unused access codes"),
+    "deployment.created": gettext_lazy("Recorded a tool in use at a workplace"),
+    "deployment.ended": gettext_lazy("Recorded that a workplace stopped using a tool"),
+    "deployment.updated": gettext_lazy("Changed the record of a tool in use"),
+    "incident.entered_by_rep": gettext_lazy("Entered an incident report for a member of staff"),
+    "incident.status_changed": gettext_lazy("Changed where an incident report stands"),
+    "job.started": gettext_lazy("Started a background job"),
+    "open_link.closed": gettext_lazy("Closed an open link"),
+    "open_link.created": gettext_lazy("Made an open link"),
+    "organisation.created": gettext_lazy("Added a workplace"),
+    "organisation.updated": gettext_lazy("Changed a workplace"),
+    "responses.imported": gettext_lazy("Imported check-ins from a file"),
+    "schools.imported": gettext_lazy("Imported the schools register"),
+    "supplier.created": gettext_lazy("Added a supplier"),
+    "supplier.updated": gettext_lazy("Changed a supplier"),
+    "synth.loaded": gettext_lazy("Loaded the demonstration data"),
+    "synth.voice_loaded": gettext_lazy("Loaded the demonstration check-ins"),
+    "tool.created": gettext_lazy("Added an AI tool"),
+    "tool.updated": gettext_lazy("Changed an AI tool"),
+    "version.created": gettext_lazy("Added a version of a tool"),
+    "version.updated": gettext_lazy("Changed a version of a tool"),
+}
+
+FIELDS: dict[str, Any] = {
+    "count": gettext_lazy("Number"),
+    "done": gettext_lazy("Done"),
+    "expires_on": gettext_lazy("Ends on"),
+    "ends_on": gettext_lazy("Ends on"),
+    "starts_on": gettext_lazy("Starts on"),
+    "from_version": gettext_lazy("From version"),
+    "kind": gettext_lazy("Kind"),
+    "name": gettext_lazy("Name"),
+    "new": gettext_lazy("New"),
+    "owner": gettext_lazy("Owner"),
+    "per_hour": gettext_lazy("Most an hour"),
+    "questions": gettext_lazy("Questions"),
+    "rows": gettext_lazy("Rows"),
+    "seed": gettext_lazy("Random seed"),
+    "status": gettext_lazy("Status"),
+    "total": gettext_lazy("Total"),
+    "unused": gettext_lazy("Unused codes"),
+    "workplace": gettext_lazy("Workplace"),
+    "workplaces": gettext_lazy("Workplaces"),
+    "tools": gettext_lazy("Tools"),
+    "slug": gettext_lazy("Web address name"),
+    "description": gettext_lazy("Description"),
+    "release_date": gettext_lazy("Release date"),
+    "label": gettext_lazy("Version"),
+    "threshold": gettext_lazy("Smallest group shown"),
+    "opens_on": gettext_lazy("Opens on"),
+    "closes_on": gettext_lazy("Closes on"),
+    "shares": gettext_lazy("Shared with"),
+}
+
+
+def _plain(code: str) -> str:
+    """A code not listed here, made readable: ``data_practices`` → "Data practices"."""
+    text = code.replace(".", " ").replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+def action_sentence(action: str) -> str:
+    """An audit action as a plain sentence."""
+    found = ACTIONS.get(action)
+    return str(found) if found is not None else _plain(action)
+
+
+def field_label(name: str) -> str:
+    found = FIELDS.get(name)
+    return str(found) if found is not None else _plain(name)
+
+
+def value_words(value: Any) -> str:
+    """One recorded value in words: nothing as a dash, yes/no, lists joined, dictionaries as
+    "label: value" pairs."""
+    if value in (None, "", [], {}):
+        return "—"
+    if value is True:
+        return _("yes")
+    if value is False:
+        return _("no")
+    if isinstance(value, dict):
+        return "; ".join(f"{field_label(str(k))}: {value_words(v)}" for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return ", ".join(value_words(v) for v in value)
+    return str(value)
+
+
+def change_words(value: Any) -> str:
+    """An audit-log change: "old → new" for a pair, the value in words otherwise."""
+    if isinstance(value, list) and len(value) == 2:
+        return f"{value_words(value[0])} → {value_words(value[1])}"
+    return value_words(value)
