@@ -70,7 +70,7 @@ def test_it_never_answers_with_a_server_error(case: Any, tokens: list[str]) -> N
 
 def test_it_ran_at_least_a_thousand_cases() -> None:
     if calls["operations"] < OPERATIONS:
-        # a selection of tests, or the suite split across workers (CI); the README's serial run counts them all
+        # a selection of tests, or the suite split across workers (CI); the serial run counts them all
         pytest.skip("Only some operations ran in this process")
     print(f"schemathesis: {calls}")
     assert calls["cases"] >= 1000, calls

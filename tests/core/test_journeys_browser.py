@@ -6,8 +6,6 @@ under tests/artifacts/journeys/ for a reviewer to open; they are not committed."
 from __future__ import annotations
 
 import datetime as dt
-import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,31 +16,14 @@ from django.utils import timezone
 from chalkface.voice import actions
 from chalkface.voice.models import AccessCode
 from tests.base import PASSWORD
+from tests.browser import ARGS, chromium
 from tests.voice.helpers import VoiceTestCase, make_campaign
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "journeys"
 WIDTHS = {"phone": 375, "desktop": 1280}
 CASES = [(js, width) for js in (True, False) for width in WIDTHS]
 IDS = [f"{'js' if js else 'no-js'}-{width}" for js, width in CASES]
 IDENTIFYING = "Mrs Sarah Jones at Oakfield Primary School checks every quiz it writes."
-
-
-def _chromium() -> str:
-    if os.path.exists(CHROMIUM) or shutil.which("chromium"):
-        return CHROMIUM if os.path.exists(CHROMIUM) else str(shutil.which("chromium"))
-    if os.environ.get("CI"):
-        pytest.fail(
-            "Debian's Chromium is not installed (apt-get install chromium); CI must run browser tests"
-        )
-    pytest.skip("Debian's Chromium is not installed (apt-get install chromium)")
 
 
 def _data() -> Any:
@@ -106,7 +87,7 @@ def browser_page(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
     # here between clicks (the live server answers the browser from its own thread).
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     javascript, width = request.param
-    executable = _chromium()
+    executable = chromium()
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=executable, args=ARGS)
         context = browser.new_context(

@@ -4,9 +4,7 @@ reads the brief and downloads it as a PDF made by the task worker; axe-core chec
 from __future__ import annotations
 
 import io
-import os
 import re
-import shutil
 import threading
 from pathlib import Path
 from typing import Any
@@ -17,17 +15,10 @@ from django.db import connections
 from pypdf import PdfReader
 
 from tests.base import PASSWORD
+from tests.browser import ARGS, chromium
 from tests.insights.fixtures import InsightTestCase
 from tests.jobs.helpers import run_worker
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 DB_WORKER = "django_tasks.backends.database.management.commands.db_worker"
 AXE = "/static/vendor/axe-core/axe.min.js"
 SERIOUS = ("serious", "critical")
@@ -39,16 +30,6 @@ AXE_RUN = """async () => {
     nodes: v.nodes.slice(0, 5).map(n => n.html.slice(0, 300)),
   }));
 }"""
-
-
-def _chromium() -> str:
-    if os.path.exists(CHROMIUM) or shutil.which("chromium"):
-        return CHROMIUM if os.path.exists(CHROMIUM) else str(shutil.which("chromium"))
-    if os.environ.get("CI"):
-        pytest.fail(
-            "Debian's Chromium is not installed (apt-get install chromium); CI must run browser tests"
-        )
-    pytest.skip("Debian's Chromium is not installed (apt-get install chromium)")
 
 
 def _data() -> Any:
@@ -108,7 +89,7 @@ def test_an_officer_filters_is_refused_and_downloads_a_brief_with_no_serious_acc
 ) -> None:
     from playwright.sync_api import sync_playwright
 
-    executable = _chromium()
+    executable = chromium()
     data = _data()
     base = live_server.url
     tool_url = f"{base}/insights/tools/{data.tool.slug}/"
@@ -199,7 +180,7 @@ def test_an_officer_filters_is_refused_and_downloads_a_brief_with_no_serious_acc
 def test_the_interactive_charts_draw_without_breaking_the_content_security_policy(live_server: Any) -> None:
     from playwright.sync_api import sync_playwright
 
-    executable = _chromium()
+    executable = chromium()
     data = _data()
     base = live_server.url
     with sync_playwright() as p:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-import shutil
 from typing import Any
 
 import pytest
@@ -14,26 +12,8 @@ from chalkface.register.models import Deployment, Supplier, Tool, ToolVersion
 from chalkface.voice import actions
 from chalkface.voice.models import IncidentReport, QuestionSet, Response
 from chalkface.workplaces.models import Organisation
+from tests.browser import ARGS, chromium
 from tests.voice.helpers import mix_all
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-def _chromium() -> str:
-    if os.path.exists(CHROMIUM) or shutil.which("chromium"):
-        return CHROMIUM if os.path.exists(CHROMIUM) else str(shutil.which("chromium"))
-    if os.environ.get("CI"):
-        pytest.fail(
-            "Debian's Chromium is not installed (apt-get install chromium); CI must run browser tests"
-        )
-    pytest.skip("Debian's Chromium is not installed (apt-get install chromium)")
 
 
 def _campaign() -> tuple[Any, list[str]]:
@@ -69,7 +49,7 @@ def _run(base: str, codes: list[str], javascript: bool) -> None:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=_chromium(), args=ARGS)
+        browser = p.chromium.launch(executable_path=chromium(), args=ARGS)
         page = browser.new_context(java_script_enabled=javascript).new_page()
         # The pages work under their Content-Security-Policy: the browser refuses nothing they ask for.
         refused: list[str] = []
@@ -118,7 +98,7 @@ def _run(base: str, codes: list[str], javascript: bool) -> None:
 def test_it_completes_a_checkin_and_an_incident_report_in_a_browser(
     live_server: Any, javascript: bool
 ) -> None:
-    _chromium()
+    chromium()
     _campaign_obj, plain = _campaign()
     _run(live_server.url, plain, javascript)
     mix_all()
