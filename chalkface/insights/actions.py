@@ -72,7 +72,7 @@ def record_release(
                 user,
                 audit_as,
                 record,
-                f"{release.channel}: {record.shown} of {record.figures} figures about {audience}",
+                "",  # the audit page says it in the reader's language from the fields below
                 {
                     "channel": release.channel,
                     "audience": audience,

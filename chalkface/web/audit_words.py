@@ -39,6 +39,32 @@ ACTIONS: dict[str, Any] = {
     "tool.updated": gettext_lazy("Changed an AI tool"),
     "version.created": gettext_lazy("Added a version of a tool"),
     "version.updated": gettext_lazy("Changed a version of a tool"),
+    "results.read": gettext_lazy("Read results about named workplaces"),
+    "results.exported": gettext_lazy("Took results away as a document or a file"),
+    "agreement.created": gettext_lazy("Started the record of a workplace AI agreement"),
+    "agreement.position_recorded": gettext_lazy("Recorded one side's view of an agreement item"),
+    "agreement.position_changed": gettext_lazy("Changed one side's view of an agreement item"),
+    "agreement.review_set": gettext_lazy("Set the joint review date of an agreement"),
+    "data_practice.saved": gettext_lazy("Recorded the data practices of a tool version"),
+    "deployment_record.saved": gettext_lazy("Recorded what a tool is used for at a workplace"),
+    "safety.recorded": gettext_lazy("Recorded a product safety check of a tool version"),
+}
+
+# Recorded values that are codes: the release channels, in words.
+VALUES: dict[str, Any] = {
+    "page.overview": gettext_lazy("the evidence overview"),
+    "page.tool": gettext_lazy("a tool's page"),
+    "page.compare": gettext_lazy("the comparison of two versions"),
+    "page.workplace": gettext_lazy("a workplace's page"),
+    "brief.html": gettext_lazy("a brief on the web"),
+    "brief.pdf": gettext_lazy("a brief as PDF"),
+    "export": gettext_lazy("an open-data export"),
+    "api.tool": gettext_lazy("the API: a tool's results"),
+    "api.workplace": gettext_lazy("the API: a workplace's results"),
+    "api.export": gettext_lazy("the API: an export"),
+    "alert": gettext_lazy("an alert"),
+    "cli.brief": gettext_lazy("a brief made on the server"),
+    "cli.export": gettext_lazy("an export made on the server"),
 }
 
 FIELDS: dict[str, Any] = {
@@ -70,6 +96,11 @@ FIELDS: dict[str, Any] = {
     "opens_on": gettext_lazy("Opens on"),
     "closes_on": gettext_lazy("Closes on"),
     "shares": gettext_lazy("Shared with"),
+    "channel": gettext_lazy("Where"),
+    "audience": gettext_lazy("Campaigns and workplaces (record numbers)"),
+    "figures": gettext_lazy("Figures"),
+    "shown": gettext_lazy("Figures shown"),
+    "digest": gettext_lazy("Fingerprint of the figures"),
 }
 
 
@@ -99,6 +130,8 @@ def value_words(value: Any) -> str:
         return _("yes")
     if value is False:
         return _("no")
+    if isinstance(value, str) and value in VALUES:
+        return str(VALUES[value])
     if isinstance(value, dict):
         return "; ".join(f"{field_label(str(k))}: {value_words(v)}" for k, v in value.items())
     if isinstance(value, list | tuple):

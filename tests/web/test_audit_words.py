@@ -52,3 +52,12 @@ class AuditPageTestCase(BaseTestCase):
         with translation.override("cy"):
             html = self.client.get(reverse("accounts:audit"), HTTP_ACCEPT_LANGUAGE="cy").content.decode()
         assert "Loaded the demonstration data" not in html
+
+
+def test_every_release_channel_has_words_for_the_audit_page() -> None:
+    from chalkface.insights.release import CHANNELS
+    from chalkface.web.audit_words import VALUES, value_words
+
+    assert set(CHANNELS) - set(VALUES) == set()
+    with translation.override("en"):
+        assert value_words("page.workplace") == "a workplace's page"
