@@ -14,3 +14,12 @@ def _fresh_release_history() -> Iterator[None]:
 
     history.forget()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _english_after_each_test() -> Iterator[None]:
+    """A test that switches to Welsh does not leave Welsh on for the next test in the same process."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()  # back to LANGUAGE_CODE

@@ -12,7 +12,8 @@ from django.utils import translation
 
 from chalkface.evidence.notes import format_p
 from tests.base import PASSWORD
-from tests.insights.test_browser import ARGS, _chromium, _data
+from tests.browser import ARGS, chromium
+from tests.insights.test_browser import _data
 
 
 class PValueTestCase(SimpleTestCase):
@@ -55,7 +56,7 @@ EDGES = """() => {
 def test_no_table_runs_off_the_right_edge_at_1280_px(live_server: Any) -> None:
     from playwright.sync_api import sync_playwright
 
-    executable = _chromium()
+    executable = chromium()
     data = _data()
     base = live_server.url
     pages = [

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from tests.base import PASSWORD, BaseTestCase
-from tests.insights.test_browser import ARGS, _chromium
+from tests.browser import ARGS, chromium
 
 
 class SelectFilterTestCase(BaseTestCase):
@@ -29,7 +29,7 @@ def test_typing_in_the_filter_box_narrows_the_workplace_list(live_server: Any) -
 
     from tests.insights.test_browser import _data
 
-    executable = _chromium()
+    executable = chromium()
     data = _data()
     base = live_server.url
     with sync_playwright() as p:
