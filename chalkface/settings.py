@@ -61,6 +61,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tasks",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_tasks.backends.database",
     "chalkface.web",
     "chalkface.accounts",
@@ -86,6 +89,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "chalkface.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "chalkface.web.middleware.ChalkfaceErrorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -209,6 +214,11 @@ SECURE_HSTS_SECONDS = env_int("CHALKFACE_HSTS_SECONDS", 31_536_000 if PRODUCTION
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("CHALKFACE_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
 SECURE_HSTS_PRELOAD = env_bool("CHALKFACE_HSTS_PRELOAD", PRODUCTION)
 SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# Those who run campaigns or see workplace-level results confirm each log-in with a code from an
+# authenticator app (or a single-use backup code): chalkface/accounts/second_factor.py.
+SECOND_FACTOR_REQUIRED = env_bool("CHALKFACE_SECOND_FACTOR", PRODUCTION)
+OTP_TOTP_ISSUER = "Chalkface"
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"

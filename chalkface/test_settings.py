@@ -18,3 +18,5 @@ CSRF_COOKIE_SECURE = False
 SECURE_SSL_REDIRECT = False
 SECURE_HSTS_SECONDS = 0
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 — WhiteNoise warns about a missing folder
+# The client logs in without a second factor; tests/accounts/test_second_factor.py turns it on.
+SECOND_FACTOR_REQUIRED = False

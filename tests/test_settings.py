@@ -179,15 +179,15 @@ def test_the_deploy_check_warns_when_https_is_turned_off(tmp_path: Path) -> None
     assert "security.W008" in result.stderr
 
 
-def test_production_turns_on_https_protections_and_debug_leaves_them_off(tmp_path: Path) -> None:
+def test_production_turns_on_https_and_the_second_factor_and_debug_leaves_them_off(tmp_path: Path) -> None:
     show = (
         "import chalkface.settings as s; print(s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS, "
-        "s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE)"
+        "s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECOND_FACTOR_REQUIRED)"
     )
     production = _run(show, _PRODUCTION, tmp_path)
-    assert production.stdout.split() == ["True", "31536000", "True", "True"], production.stderr
+    assert production.stdout.split() == ["True", "31536000", "True", "True", "True"], production.stderr
     debug = _run(show, {"CHALKFACE_DEBUG": "true"}, tmp_path)
-    assert debug.stdout.split() == ["False", "0", "False", "False"], debug.stderr
+    assert debug.stdout.split() == ["False", "0", "False", "False", "False"], debug.stderr
     behind_proxy = _run(
         "import chalkface.settings as s; print(s.SECURE_PROXY_SSL_HEADER)",
         {**_PRODUCTION, "CHALKFACE_PROXY_SSL_HEADER": "true"},

@@ -4,17 +4,32 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from chalkface.accounts import actions
 from chalkface.accounts.forms import AdminLoginForm
 from chalkface.accounts.models import AuditEvent, Membership, User
 
 # The admin site's log-in is throttled like the main one.
 admin.site.login_form = AdminLoginForm
+
+
+def _hide_device_admin() -> None:
+    """django-otp lists devices with their secret keys in the admin; a lost device is reset from the
+    person's page instead (the action below), so no key is ever shown after set-up."""
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    for model in (TOTPDevice, StaticDevice):
+        if admin.site.is_registered(model):
+            admin.site.unregister(model)
+
+
+_hide_device_admin()
 
 
 class MembershipInline(admin.TabularInline):
@@ -68,6 +83,15 @@ class UserAdmin(DjangoUserAdmin):
     )
     readonly_fields = ("last_login", "date_joined")
     filter_horizontal = ()
+    actions = ("reset_second_factor",)
+
+    @admin.action(
+        description=_("Reset the second factor (a lost phone): they set up a new app at next log-in")
+    )
+    def reset_second_factor(self, request: HttpRequest, queryset: Any) -> None:
+        for user in queryset:
+            actions.reset_second_factor(request.user, user)  # type: ignore[arg-type]
+        self.message_user(request, _("The second factor was reset."), messages.SUCCESS)
 
 
 @admin.register(AuditEvent)

@@ -116,3 +116,22 @@ class AuditFilterForm(ChalkfaceForm):
         super().__init__(*args, **kwargs)
         actions = AuditEvent.objects.order_by("action").values_list("action", flat=True).distinct()
         self.fields["action"].choices = [("", _("Any action"))] + [(a, action_sentence(a)) for a in actions]
+
+
+class SecondFactorForm(ChalkfaceForm):
+    """The six-digit code an authenticator app shows (or, when confirming a log-in, a backup code)."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=20,
+        strip=True,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "size": 10}),
+    )
+
+    def __init__(self, *args: Any, backup: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].help_text = (
+            _("The 6-digit code your authenticator app shows now, or one of your backup codes.")
+            if backup
+            else _("The 6-digit code your authenticator app shows now.")
+        )

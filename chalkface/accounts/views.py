@@ -6,17 +6,22 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.urls import reverse_lazy
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from chalkface.accounts import actions, throttles
+from chalkface.accounts import second_factor as factor
 from chalkface.accounts.forms import (
     AuditFilterForm,
     EmailLoginForm,
     PasswordChangeForm,
     PasswordResetForm,
+    SecondFactorForm,
     SetPasswordForm,
 )
 from chalkface.accounts.models import AuditEvent
@@ -28,6 +33,82 @@ class LoginView(auth_views.LoginView):
     form_class = EmailLoginForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+
+def _next_page(request: HttpRequest) -> str:
+    wanted = request.POST.get("next") or request.GET.get("next") or ""
+    if wanted and url_has_allowed_host_and_scheme(
+        wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return wanted
+    return reverse("home")
+
+
+def _refused(form: SecondFactorForm, error: actions.CodeRefused) -> None:
+    if error.wait:
+        form.add_error(
+            "code",
+            ngettext(
+                "Too many wrong codes: wait %(n)d second before trying again.",
+                "Too many wrong codes: wait %(n)d seconds before trying again.",
+                error.wait,
+            )
+            % {"n": error.wait},
+        )
+    else:
+        form.add_error(
+            "code", _("That code is not right, or it has been used already. Try the code shown now.")
+        )
+
+
+@login_required
+def second_factor(request: HttpRequest) -> HttpResponse:
+    """Confirm this log-in with a code (or, the first time, set up an authenticator app and get backup
+    codes). Those who need no second factor, or have confirmed already, go straight on."""
+    next_page = _next_page(request)
+    if (
+        not factor.required()
+        or not factor.needs_second_factor(request.user)
+        or factor.is_verified(request.user)
+    ):
+        return redirect(next_page)
+    if factor.has_device(request.user):
+        form = SecondFactorForm(request.POST or None, backup=True)
+        if request.method == "POST" and form.is_valid():
+            try:
+                device = actions.confirm_log_in(request, form.cleaned_data["code"])
+            except actions.CodeRefused as error:
+                _refused(form, error)
+            else:
+                if device.name == factor.BACKUP_DEVICE:
+                    left = factor.backup_codes_left(request.user)
+                    messages.warning(
+                        request,
+                        ngettext(
+                            "You used a backup code: %(n)d is left. Each works only once.",
+                            "You used a backup code: %(n)d are left. Each works only once.",
+                            left,
+                        )
+                        % {"n": left},
+                    )
+                return redirect(next_page)
+        return render(request, "accounts/second_factor.html", {"form": form, "next": next_page})
+    device = actions.pending_app_device(request.user)  # type: ignore[arg-type]
+    form = SecondFactorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            codes = actions.confirm_app_device(request, device, form.cleaned_data["code"])
+        except actions.CodeRefused as error:
+            _refused(form, error)
+        else:
+            return render(request, "accounts/second_factor_codes.html", {"codes": codes, "next": next_page})
+    context = {
+        "form": form,
+        "next": next_page,
+        "qr": factor.qr_svg(device),
+        "key": factor.key_for_typing(device),
+    }
+    return render(request, "accounts/second_factor_setup.html", context)
 
 
 class LogoutView(auth_views.LogoutView):

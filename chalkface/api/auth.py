@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja.security import HttpBearer, SessionAuth
 
+from chalkface.accounts import second_factor
 from chalkface.accounts.permissions import roles
 from chalkface.api.actions import mark_used
 from chalkface.api.models import TOKEN_PREFIX, ApiToken, digest
@@ -65,7 +66,9 @@ class Session(SessionAuth):
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = super().authenticate(request, key)
-        return None if user is None else _check_role(user, self.needs_role)
+        if user is None or second_factor.must_verify(request.user):
+            return None  # a log-in still waiting for its second factor is not logged in yet
+        return _check_role(user, self.needs_role)
 
 
 def everyone_with_a_role() -> list[Any]:

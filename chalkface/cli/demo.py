@@ -43,6 +43,13 @@ def demo(reset: bool, host: str, port: int, workplaces: int, seed: int, no_serve
     )
     for login in logins:
         click.echo(f"  {login['role']:<15} {login['email']:<36} {login['password']}")
+    from django.conf import settings
+
+    if not settings.SECOND_FACTOR_REQUIRED:
+        click.echo(
+            "The demo asks for no second factor; a real deployment asks reps, officers, employer leads and "
+            "administrators for a code from an authenticator app (try it: CHALKFACE_SECOND_FACTOR=true)."
+        )
     click.echo("")
     if no_serve:
         return

@@ -21,3 +21,11 @@ def may(user: Any, action: str) -> bool:
 def has_role(user: Any) -> bool:
     """Does the user hold any role in Chalkface?"""
     return bool(roles(user))
+
+
+@register.filter
+def awaits_code(user: Any) -> bool:
+    """Is this log-in still waiting for its second factor? (The menu is hidden until it is given.)"""
+    from chalkface.accounts import second_factor
+
+    return second_factor.must_verify(user)
