@@ -71,8 +71,12 @@ def compute(
 ) -> tuple[PublishedOpinionMap, dict[int, int]]:
     """A new release from ``frame``, judged against the previous one (see
     :func:`~chalkface.evidence.opinions.publish.hold_back`), and its basis."""
-    policy = policy_for(conversation.campaign.threshold)
-    model = ChalkfaceModel(seed=conversation.seed, n_jobs=1).fit(frame)
+    k = conversation.campaign.threshold
+    policy = policy_for(k)
+    n = max(frame["participant"].n_unique(), 1)
+    # groups of fewer than k could never be shown: ask the model for groups of at least k to begin with
+    model = ChalkfaceModel(seed=conversation.seed, n_jobs=1, min_group_share=min(0.5, max(0.05, k / n)))
+    model.fit(frame)
     keys = {p: record_key(p) for p in model.votes_.participants}
     published = publish_opinion_map(model.result_, model.votes_, policy, keys)
     return hold_back(published, voters_per_statement(model.votes_), previous, previous_basis)
