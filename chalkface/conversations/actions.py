@@ -148,6 +148,13 @@ def moderate(actor: User | None, statement: Statement, status: str) -> Statement
     return statement
 
 
+@transaction.atomic
+def keep_report(conversation: Conversation, data: dict[str, Any], participants: int) -> None:
+    """Keep the report just released (published figures only) and how many took part in it."""
+    Conversation.objects.filter(pk=conversation.pk).update(report=data, report_participants=participants)
+    conversation.report, conversation.report_participants = data, participants
+
+
 # --- Participants (never logged) --------------------------------------------------------------------------
 
 

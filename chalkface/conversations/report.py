@@ -16,9 +16,8 @@ from __future__ import annotations
 from typing import Any
 
 import polars as pl
-from django.db import transaction
 
-from chalkface.conversations.actions import record_key
+from chalkface.conversations.actions import keep_report, record_key
 from chalkface.conversations.models import Conversation, StatementStatus, Vote
 from chalkface.evidence import EvidenceError
 from chalkface.evidence.opinions import ChalkfaceModel
@@ -32,8 +31,6 @@ from chalkface.evidence.opinions.publish import (
 )
 from chalkface.insights.frames import policy_for
 from chalkface.insights.release import publish
-
-CHANNEL = "page.conversation"
 
 
 def votes_frame(conversation: Conversation) -> pl.DataFrame:
@@ -98,14 +95,15 @@ def current(conversation: Conversation) -> PublishedOpinionMap | None:
     except EvidenceError:
         return previous
     data = {"published": to_dict(published), "basis": {str(s): c for s, c in new_basis.items()}}
-    with transaction.atomic():
-        Conversation.objects.filter(pk=conversation.pk).update(report=data, report_participants=n)
-    conversation.report, conversation.report_participants = data, n
+    keep_report(conversation, data, n)
     return published
 
 
 def release(
-    viewer: Any, conversation: Conversation, published: PublishedOpinionMap, channel: str = CHANNEL
+    viewer: Any,
+    conversation: Conversation,
+    published: PublishedOpinionMap,
+    channel: str = "page.conversation",
 ) -> None:
     """Pass the report through the release gate for ``channel`` and record it (raises if it may not leave)."""
     campaign = conversation.campaign
