@@ -90,6 +90,8 @@ def _admit(conversation: Conversation, key: str) -> HttpResponse:
         path=reverse("conversations:vote", args=[conversation.pk]),
         secure=settings.SESSION_COOKIE_SECURE,
         httponly=True,
+        # Lax: a page on another site can never post with it, which is what protects these forms from
+        # cross-site requests (they carry no CSRF token: the pages send no referrer, so no origin either)
         samesite="Lax",
     )
     return response
@@ -189,6 +191,7 @@ def _not_in(request: HttpRequest, conversation: Conversation) -> HttpResponse:
     return render(request, "conversations/not_in.html", context, status=403)
 
 
+@csrf_exempt  # the participant's cookie is SameSite=Lax: see _admit
 @participant_page
 @require_http_methods(["GET", "POST"])
 def vote(request: HttpRequest, pk: int) -> HttpResponse:
@@ -229,6 +232,7 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "conversations/vote.html", context, status=400 if error else 200)
 
 
+@csrf_exempt  # the participant's cookie is SameSite=Lax: see _admit
 @participant_page
 @require_http_methods(["GET", "POST"])
 def add(request: HttpRequest, pk: int) -> HttpResponse:

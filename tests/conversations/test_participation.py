@@ -57,6 +57,7 @@ class EnteringTests(ConversationTestCase):
         cookie = response.cookies[f"cf_talk_{self.conversation.pk}"]
         self.assertEqual(cookie["path"], reverse("conversations:vote", args=[self.conversation.pk]))
         self.assertTrue(cookie["httponly"])
+        self.assertEqual(cookie["samesite"], "Lax")
         self.assertEqual(cookie["expires"], "")  # ends with the browser session
         self.assertEqual(Vote.objects.count(), 0)  # nothing stored until the first vote
 
