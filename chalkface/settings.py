@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "chalkface.api",
     "chalkface.insights",
     "chalkface.governance",
+    "chalkface.conversations",
     "chalkface.imports",
     "chalkface.demo",
     "chalkface.home",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("insights/", include("chalkface.insights.urls")),
     path("governance/", include("chalkface.governance.urls")),
     path("", include("chalkface.voice.urls")),
+    path("", include("chalkface.conversations.urls")),
     path("", include("chalkface.imports.urls")),
     path("jobs/", include("chalkface.jobs.urls")),
     path("api/", include("chalkface.api.urls")),

@@ -30,6 +30,7 @@ from chalkface.evidence.disclosure import DisclosurePolicy, PublishedCount
 from chalkface.evidence.equity import EquityGapResult
 from chalkface.evidence.errors import EvidenceError
 from chalkface.evidence.estimate import EstimateTable
+from chalkface.evidence.opinions.publish import PublishedOpinionMap
 from chalkface.evidence.tool_figures import ToolFigures
 
 
@@ -142,6 +143,16 @@ class ReleaseGate:
             ]
         if isinstance(item, EquityGapResult):
             return self._figures(item.estimates, base)
+        if isinstance(item, PublishedOpinionMap):
+            self._require(item.k >= self.policy.k and (item.perturbed or not perturb), "an opinion map")
+            cell = {**base, "opinions": item.method}
+            out = [ReleasedFigure(_cell(cell, []), "participants", item.participants)]
+            out.extend(ReleasedFigure(_cell(cell, [("group", g.id)]), "size", g.size) for g in item.groups)
+            out.extend(
+                ReleasedFigure(_cell(cell, [("statement", s.id)]), "votes", s.n_votes)
+                for s in item.statements
+            )
+            return out
         if isinstance(item, PublishedCount):
             self._require(item.perturbed or not perturb, "a count")
             return [ReleasedFigure(_cell(base, [("group", item.code)]), "count", item.n)]

@@ -35,6 +35,7 @@ CHANNELS: tuple[str, ...] = (
     "alert",
     "cli.brief",
     "cli.export",
+    "page.conversation",
 )
 
 

@@ -224,3 +224,11 @@ def _consume_and_insert(access: Access, pending: PendingSubmission) -> None:
         )
     pending._state.adding = False
     pending._state.db = connection.alias
+
+
+@transaction.atomic
+def use_code(access: Access) -> None:
+    """Use up the access code of ``access`` on its own (for answers kept elsewhere, such as a conversation's
+    votes, which must never be tied to it): in a transaction of its own that writes nothing else. Raises
+    :class:`CodeRejected` if it has just been used or withdrawn; an open link has no code to use."""
+    _consume(access)
