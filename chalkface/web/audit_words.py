@@ -56,6 +56,7 @@ VALUES: dict[str, Any] = {
     "page.tool": gettext_lazy("a tool's page"),
     "page.compare": gettext_lazy("the comparison of two versions"),
     "page.workplace": gettext_lazy("a workplace's page"),
+    "page.conversation": gettext_lazy("a conversation's report"),
     "brief.html": gettext_lazy("a brief on the web"),
     "brief.pdf": gettext_lazy("a brief as PDF"),
     "export": gettext_lazy("an open-data export"),
