@@ -22,7 +22,7 @@ from typing import Any, BinaryIO
 
 import polars as pl
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
@@ -151,8 +151,31 @@ def moderate(actor: User | None, statement: Statement, status: str) -> Statement
 @transaction.atomic
 def keep_report(conversation: Conversation, data: dict[str, Any], participants: int) -> None:
     """Keep the report just released (published figures only) and how many took part in it."""
-    Conversation.objects.filter(pk=conversation.pk).update(report=data, report_participants=participants)
+    Conversation.objects.filter(pk=conversation.pk).update(
+        report=data, report_participants=participants, report_queued_at=None
+    )
     conversation.report, conversation.report_participants = data, participants
+    conversation.report_queued_at = None
+
+
+def queue_report(conversation: Conversation, task: Any) -> bool:
+    """Queue ``task(conversation_id)`` to make a new report on the worker, unless one was queued in the last
+    ``stale`` minutes (a worker that died frees it again). True if this call queued it."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    with transaction.atomic():
+        free = Conversation.objects.filter(pk=conversation.pk).filter(
+            models.Q(report_queued_at__isnull=True)
+            | models.Q(report_queued_at__lt=now - timedelta(minutes=15))
+        )
+        if not free.update(report_queued_at=now):
+            return False
+        task.enqueue(conversation.pk)
+    conversation.report_queued_at = now
+    return True
 
 
 # --- Participants (never logged) --------------------------------------------------------------------------

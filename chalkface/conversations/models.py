@@ -37,6 +37,8 @@ class Conversation(models.Model):
     # The last report released, as published figures only, and how many participants it was made from.
     report = models.JSONField(null=True, blank=True, editable=False)
     report_participants = models.PositiveIntegerField(default=0, editable=False)
+    # When a new report was queued for the task worker (large conversations), until it is kept.
+    report_queued_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ("campaign", "pk")

@@ -16,8 +16,9 @@ from __future__ import annotations
 from typing import Any
 
 import polars as pl
+from django_tasks import task
 
-from chalkface.conversations.actions import keep_report, record_key
+from chalkface.conversations.actions import keep_report, queue_report, record_key
 from chalkface.conversations.models import Conversation, StatementStatus, Vote
 from chalkface.evidence import EvidenceError
 from chalkface.evidence.opinions import ChalkfaceModel
@@ -53,7 +54,8 @@ def participants(conversation: Conversation) -> int:
     return Vote.objects.filter(conversation=conversation).values("participant").distinct().count()
 
 
-def _kept(conversation: Conversation) -> tuple[PublishedOpinionMap | None, dict[int, int] | None]:
+def kept(conversation: Conversation) -> tuple[PublishedOpinionMap | None, dict[int, int] | None]:
+    """The report last released (published figures only) and its basis, or (None, None)."""
     data = conversation.report
     if not data:
         return None, None
@@ -79,17 +81,27 @@ def compute(
     return hold_back(published, voters_per_statement(model.votes_), previous, previous_basis)
 
 
-def current(conversation: Conversation) -> PublishedOpinionMap | None:
-    """The report anyone allowed may see now: the kept one, or a new one once ``k`` more participants have
-    voted; ``None`` while fewer than ``k`` have."""
+#: Conversations with more votes than this get their new report from the task worker; the page meanwhile
+#: shows the last one (or says one is being made). Fitting 20,000 votes takes about a second.
+IN_REQUEST_VOTES = 20_000
+
+
+def due(conversation: Conversation, n: int) -> bool:
+    """Is a new report due, with ``n`` participants so far?"""
     k = conversation.campaign.threshold
+    previous, _basis = kept(conversation)
+    if previous is not None and n < conversation.report_participants + k:
+        return False
+    return n >= k
+
+
+def refresh(conversation: Conversation) -> PublishedOpinionMap | None:
+    """Make and keep a new report if one is due; the report to show (new, or the kept one)."""
     frame = votes_frame(conversation)
     n = frame["participant"].n_unique() if frame.height else 0
-    previous, basis = _kept(conversation)
-    if previous is not None and n < conversation.report_participants + k:
+    previous, basis = kept(conversation)
+    if not due(conversation, n):
         return previous
-    if n < k:
-        return None
     try:
         published, new_basis = compute(conversation, frame, previous, basis)
     except EvidenceError:
@@ -97,6 +109,27 @@ def current(conversation: Conversation) -> PublishedOpinionMap | None:
     data = {"published": to_dict(published), "basis": {str(s): c for s, c in new_basis.items()}}
     keep_report(conversation, data, n)
     return published
+
+
+def current(conversation: Conversation) -> PublishedOpinionMap | None:
+    """The report anyone allowed may see now: the kept one, or a new one once ``k`` more participants have
+    voted; ``None`` while fewer than ``k`` have. A large conversation's new report is queued for the task
+    worker (:attr:`Conversation.report_queued_at` says so) and the kept one is shown meanwhile."""
+    votes = Vote.objects.filter(conversation=conversation, statement__status=StatementStatus.ACCEPTED)
+    if votes.count() > IN_REQUEST_VOTES:
+        previous, _basis = kept(conversation)
+        if due(conversation, votes.values("participant").distinct().count()):
+            queue_report(conversation, make_report)
+        return previous
+    return refresh(conversation)
+
+
+@task()
+def make_report(conversation_id: int) -> None:
+    """The task: make the conversation's new report, if it is still due, and keep it."""
+    conversation = Conversation.objects.select_related("campaign").filter(pk=conversation_id).first()
+    if conversation is not None:
+        refresh(conversation)
 
 
 def release(

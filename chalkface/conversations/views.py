@@ -28,6 +28,7 @@ from chalkface.conversations import actions, report
 from chalkface.conversations.errors import ConversationError
 from chalkface.conversations.forms import ConversationForm, ImportVotesForm, StatementForm
 from chalkface.conversations.models import Conversation, Statement, StatementStatus, Vote
+from chalkface.conversations.shown import ShownText
 from chalkface.evidence.opinions.routing import StatementTally, next_statement
 from chalkface.evidence.opinions.similar import most_similar
 from chalkface.imports.errors import ImportRefused
@@ -224,6 +225,7 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "conversation": conversation,
         "statement": statement,
+        "statement_text": ShownText(conversation)(statement.text) if statement is not None else "",
         "route": route,
         "error": error,
         "lang": _lang(),
@@ -241,13 +243,14 @@ def add(request: HttpRequest, pk: int) -> HttpResponse:
     if participant is None:
         return _not_in(request, conversation)
     form = StatementForm(request.POST or None)
-    similar: list[tuple[Statement, float]] = []
+    similar: list[tuple[Statement, str]] = []
     if request.method == "POST" and form.is_valid():
         text = form.cleaned_data["text"]
         if request.POST.get("confirm") != "yes":
             accepted = list(conversation.statements.filter(status=StatementStatus.ACCEPTED))
             found, _method = most_similar(text, [s.text for s in accepted])
-            similar = [(accepted[f.index], f.score) for f in found]
+            shown = ShownText(conversation)
+            similar = [(accepted[f.index], shown(accepted[f.index].text)) for f in found]
         if not similar:
             try:
                 statement = actions.add_statement(conversation, text)
@@ -407,9 +410,13 @@ def report_page(request: HttpRequest, pk: int) -> HttpResponse:
     published = report.current(conversation)
     if published is not None:
         report.release(request.user, conversation, published)
-    texts = dict(
-        conversation.statements.filter(status=StatementStatus.ACCEPTED).values_list("number", "text")
-    )
+    shown = ShownText(conversation)
+    texts = {
+        number: shown(text)
+        for number, text in conversation.statements.filter(status=StatementStatus.ACCEPTED).values_list(
+            "number", "text"
+        )
+    }
     context = {
         "conversation": conversation,
         "campaign": conversation.campaign,

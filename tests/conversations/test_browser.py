@@ -18,7 +18,7 @@ from chalkface.register.models import Supplier, Tool
 from chalkface.voice import actions
 from chalkface.voice.models import QuestionSet
 from chalkface.workplaces.models import Organisation
-from tests.browser import ARGS, chromium
+from tests.browser import ARGS, chromium, screenshot
 
 PASSWORD = "correct horse battery staple"
 SHOTS = Path(os.environ.get("CHALKFACE_SCREENSHOTS", "/tmp/chalkface-conversation-shots"))
@@ -55,7 +55,7 @@ def _shots(page: Any, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     for width in (375, 1280):
         page.set_viewport_size({"width": width, "height": 900})
-        page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
+        screenshot(page, SHOTS / f"{name}-{width}.png")
 
 
 def _owner(base: str, page: Any) -> None:
@@ -95,9 +95,12 @@ def _participant(base: str, page: Any, code: str, name: str) -> None:
     page.click("text=Add your own statement")
     page.fill("#id_text", "AI tools must never be used to monitor staff.")
     page.click("text=Add my statement")
-    assert page.locator("#similar").count() == 1  # the similar statements come first
+    # The similar statements come first. The click returns once the next page starts loading, and the
+    # first embedding in a process loads the model, so wait for the page rather than look at once.
+    page.wait_for_selector("#similar", timeout=30_000)
     _shots(page, f"{name}-similar")
     page.click("text=Add mine anyway")
+    page.wait_for_url(lambda url: "added=" in url, timeout=30_000)
     assert "your statement has been added" in page.content()
 
 

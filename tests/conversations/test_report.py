@@ -59,6 +59,19 @@ class ReportTests(ReportTestCase):
         self.assertEqual(record.channel, "page.conversation")
         self.assertEqual(record.audience, str(self.campaign.pk))
 
+    def test_a_statement_stored_before_a_rule_improved_is_redacted_when_shown(self) -> None:
+        from chalkface.conversations.models import Statement
+
+        planted = "Mrs Sarah Jones at Oakfield Primary School says AI lesson planning saves time."
+        Statement.objects.filter(conversation=self.conversation, text=SEEDS[0]).update(text=planted)
+        self.crowd([1] * 12 + [-1] * 12)
+        report = self.main(self.page())
+        voting = self.enter().get(reverse("conversations:vote", args=[self.conversation.pk]))
+        for shown in (report, voting.content.decode()):
+            self.assertNotIn("Sarah Jones", shown)
+            self.assertNotIn("Oakfield Primary School", shown.split("<main")[-1].split("</main>")[0])
+        self.assertIn("says AI lesson planning saves time", report)
+
     def test_it_is_for_the_owner_and_those_the_results_are_shared_with(self) -> None:
         self.crowd([1] * 10)
         self.assertEqual(self.page(self.alice).status_code, 403)  # a rep, with nothing shared
@@ -176,3 +189,50 @@ class OwnerTests(ReportTestCase):
         self.client.post(url, {"status": "rejected"})
         held.refresh_from_db()
         self.assertEqual(held.status, "rejected")
+
+
+class LargeConversationTests(ReportTestCase):
+    def test_a_large_conversations_report_is_made_on_the_worker_not_in_the_request(self) -> None:
+        from unittest import mock
+
+        from django.test import override_settings
+
+        from chalkface.conversations import report
+        from tests.jobs.helpers import run_worker
+
+        self.crowd([1] * 12 + [-1] * 12)
+        tasks = {"default": {"BACKEND": "django_tasks.backends.database.DatabaseBackend"}}
+        with mock.patch.object(report, "IN_REQUEST_VOTES", 10), override_settings(TASKS=tasks):
+            page = self.page()
+            self.assertContains(page, 'id="being-made"')
+            self.assertContains(page, 'id="not-yet"')  # nothing made in the request
+            self.page()  # a second view queues nothing more
+            run_worker()
+            page = self.page()
+        self.assertNotContains(page, 'id="being-made"')
+        self.assertContains(page, "Group A")
+        self.conversation.refresh_from_db()
+        self.assertEqual(self.conversation.report_participants, 24)
+
+
+class BriefTests(ReportTestCase):
+    def brief(self, user: object = None) -> str:
+        self.login(user or self.olivia)
+        url = reverse("insights:brief", args=[self.tool.slug]) + f"?campaign={self.campaign.slug}"
+        return self.client.get(url).content.decode()
+
+    def test_the_brief_shows_where_staff_agree_and_divide_through_the_release_gate(self) -> None:
+        self.crowd([1] * 12 + [-1] * 12)
+        self.page()  # the report is released on its page first
+        before = ReleaseRecord.objects.filter(channel="brief.html").count()
+        html = self.brief()
+        self.assertIn("Where staff agree and divide", html)
+        self.assertIn("Group A", html)
+        self.assertTrue(any(escape(text) in html for text in SEEDS))
+        records = ReleaseRecord.objects.filter(channel="brief.html")
+        self.assertEqual(records.count(), before + 2)  # the brief's figures, and the conversation's
+
+    def test_the_brief_shows_nothing_of_a_conversation_before_k_people_voted(self) -> None:
+        self.crowd([1] * (self.campaign.threshold - 1))
+        self.page()
+        self.assertNotIn("Where staff agree and divide", self.brief())

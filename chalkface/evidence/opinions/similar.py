@@ -8,10 +8,12 @@ embeddings. Only when the model's files are absent: the Jaccard similarity of th
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from chalkface.evidence.embeddings import EmbeddingModelError, embed_texts
 
@@ -38,6 +40,26 @@ def lexical_similarity(new: str, existing: Sequence[str]) -> list[float]:
     return out
 
 
+#: Embeddings of statements already seen, by text: a conversation's statements are embedded once, not on
+#: every "add your own statement" (each embedding costs a few milliseconds of CPU; 500 statements, seconds).
+_SEEN: OrderedDict[str, npt.NDArray[np.float32]] = OrderedDict()
+MAX_SEEN = 20_000  # about 30 MB
+
+
+def embed_statements(texts: Sequence[str]) -> npt.NDArray[np.float32]:
+    """Embeddings of ``texts``, computing only those not seen before (least recently used dropped first)."""
+    missing = list(dict.fromkeys(t for t in texts if t not in _SEEN))
+    if missing:
+        for text, vector in zip(missing, embed_texts(missing), strict=True):
+            _SEEN[text] = vector
+    for text in texts:
+        _SEEN.move_to_end(text)
+    out = np.vstack([_SEEN[t] for t in texts])
+    while len(_SEEN) > MAX_SEEN:
+        _SEEN.popitem(last=False)
+    return out
+
+
 def most_similar(
     new: str, existing: Sequence[str], *, limit: int = 3, threshold: float | None = None
 ) -> tuple[list[Similar], str]:
@@ -47,7 +69,7 @@ def most_similar(
     if not existing or not new.strip():
         return [], "embeddings"
     try:
-        vectors = embed_texts([new, *existing])
+        vectors = embed_statements([new, *existing])
         scores = [float(x) for x in np.asarray(vectors[1:] @ vectors[0], dtype=np.float64)]
         method, floor = "embeddings", 0.5
     except EmbeddingModelError:
