@@ -26,9 +26,22 @@ from chalkface.cli.base import setup_django
     help="Total check-ins (default: ~3.8 per workplace-month).",
 )
 @click.option("--start", type=click.DateTime(["%Y-%m-%d"]), default="2025-09-01", show_default=True)
+@click.option(
+    "--response-bias/--no-response-bias",
+    default=True,
+    show_default=True,
+    help="Support staff, sceptics, secondary schools and London answer less often (truth.json gives the "
+    "population truth); with --no-response-bias everyone answers.",
+)
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True)
 def synth(
-    workplaces: int, months: int, seed: int, responses: int | None, start: dt.datetime, out_dir: Path
+    workplaces: int,
+    months: int,
+    seed: int,
+    responses: int | None,
+    start: dt.datetime,
+    response_bias: bool,
+    out_dir: Path,
 ) -> None:
     """Write synthetic workplaces, tools, check-ins, incidents and votes with planted truths.
 
@@ -37,7 +50,12 @@ def synth(
     from chalkface.synth import SynthConfig, generate, write
 
     config = SynthConfig(
-        workplaces=workplaces, months=months, seed=seed, responses=responses, start=start.date()
+        workplaces=workplaces,
+        months=months,
+        seed=seed,
+        responses=responses,
+        start=start.date(),
+        response_bias=response_bias,
     )
     counts = write(generate(config), out_dir)
     click.echo(json.dumps({"out": str(out_dir), "rows": counts}, indent=2))

@@ -46,6 +46,9 @@ class EstimateRow:
     upper: float | None
     suppressed: bool
     reason: str | None
+    #: Whether the figure is weighted, where a table mixes weighted and unweighted rows
+    #: (:func:`chalkface.evidence.workforce.estimate_many_weighted`); ``None``: as the table says.
+    weighted: bool | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {col: jsonable(val) for col, val in self.group}
@@ -59,6 +62,8 @@ class EstimateRow:
             suppressed=self.suppressed,
             reason=self.reason,
         )
+        if self.weighted is not None:
+            out["weighted"] = self.weighted
         return out
 
     def describe(self) -> str:
@@ -121,6 +126,7 @@ class EstimateTable:
             reason=pl.String,
         )
         for rec in records:
+            rec.pop("weighted", None)
             for c in self.by:
                 rec[c] = None if rec[c] is None else str(rec[c])
         return pl.DataFrame(records, schema=schema, orient="row") if records else pl.DataFrame(schema=schema)

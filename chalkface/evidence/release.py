@@ -31,6 +31,7 @@ from chalkface.evidence.equity import EquityGapResult
 from chalkface.evidence.errors import EvidenceError
 from chalkface.evidence.estimate import EstimateTable
 from chalkface.evidence.opinions.publish import PublishedOpinionMap
+from chalkface.evidence.themes.publish import PublishedThemes
 from chalkface.evidence.tool_figures import ToolFigures
 
 
@@ -152,6 +153,18 @@ class ReleaseGate:
                 ReleasedFigure(_cell(cell, [("statement", s.id)]), "votes", s.n_votes)
                 for s in item.statements
             )
+            return out
+        if isinstance(item, PublishedThemes):
+            self._require(item.k >= self.policy.k and (item.perturbed or not perturb), "a set of themes")
+            cell = {**base, "themes": True}
+            out = [ReleasedFigure(_cell(cell, []), "answers", item.n_texts)]
+            out.extend(ReleasedFigure(_cell(cell, [("theme", t.id)]), "count", t.size) for t in item.themes)
+            out.append(ReleasedFigure(_cell(cell, [("theme", "other")]), "count", item.n_other))
+            for t in item.themes:
+                out.extend(
+                    ReleasedFigure(_cell(cell, [("theme", t.id), ("group", s.group)]), "count", s.count)
+                    for s in t.by_group
+                )
             return out
         if isinstance(item, PublishedCount):
             self._require(item.perturbed or not perturb, "a count")

@@ -12,6 +12,7 @@ import polars as pl
 from chalkface.evidence._frames import jsonable, require_columns
 from chalkface.evidence.disclosure import DisclosurePolicy
 from chalkface.evidence.estimate import EstimateTable, estimate_many
+from chalkface.evidence.workforce import estimate_many_weighted
 
 DEFAULT_MEASURES = ("time_saved_hours", "workload", "quality", "wellbeing", "trust", "data_concern")
 DEFAULT_GROUPINGS = ("version_label", "role", "phase", "region", "deprivation_quintile", "it_rating")
@@ -63,6 +64,7 @@ def tool_figures(
     measures: Sequence[str] = DEFAULT_MEASURES,
     groupings: Sequence[str] = DEFAULT_GROUPINGS,
     weight: str | None = None,
+    weight_class: str | None = None,
     cluster: str | None = "workplace_id",
     k: int = 10,
     policy: DisclosurePolicy | None = None,
@@ -70,7 +72,9 @@ def tool_figures(
     """Estimates of each measure, overall and by each grouping column, for the responses about ``tool``.
 
     ``responses`` should already carry the workplace context columns used in ``groupings``. Measures with
-    no answers, and groupings absent from the data or with no values, are left out. Intervals are
+    no answers, and groupings absent from the data or with no values, are left out. With ``weight`` and
+    ``weight_class`` (from :func:`chalkface.evidence.workforce.weight_to_workforce`), each group is weighted
+    only where its weights cannot single anyone out (see :mod:`chalkface.evidence.workforce`). Intervals are
     clustered by ``cluster`` when the column is there (colleagues' answers are alike); a group drawn from
     one workplace, or from two or three, gets a note saying so.
     """
@@ -82,11 +86,21 @@ def tool_figures(
     headline: tuple[EstimateTable, ...] = ()
     breakdowns: dict[str, tuple[EstimateTable, ...]] = {}
     if present:
-        options: dict[str, Any] = {"weight": weight, "cluster": use_cluster, "policy": policy}
-        headline = tuple(estimate_many(sub, present, [], **options))
+        if weight is not None and weight_class is not None:
+            options: dict[str, Any] = {
+                "weight": weight,
+                "weight_class": weight_class,
+                "cluster": use_cluster,
+                "policy": policy,
+            }
+            run: Any = estimate_many_weighted
+        else:
+            options = {"weight": weight, "cluster": use_cluster, "policy": policy}
+            run = estimate_many
+        headline = tuple(run(sub, present, [], **options))
         for by in groupings:
             if by in sub.columns and sub[by].null_count() < sub.height:
-                breakdowns[by] = tuple(estimate_many(sub, present, [by], **options))
+                breakdowns[by] = tuple(run(sub, present, [by], **options))
     n = sub.height
     key_sum = float(sub[policy.cell_key.column].sum()) if policy.cell_key is not None else None
     shown = not policy.is_small(n) and policy.admits((), [("responses", n, key_sum or 0.0)])

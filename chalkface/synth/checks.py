@@ -154,3 +154,18 @@ def opinion_groups(votes: pl.DataFrame, participants: pl.DataFrame) -> dict[str,
         "divisive_lowest_agree_a": pick(DIVISIVE_STATEMENTS, "A", "agree", "min"),
         "divisive_lowest_disagree_b": pick(DIVISIVE_STATEMENTS, "B", "disagree", "min"),
     }
+
+
+def response_bias(responses: pl.DataFrame) -> dict[str, Any]:
+    """The unweighted means of the respondents, to set beside the population's."""
+    if responses.height == 0:
+        return {"time_saved_hours": None, "workload_share_agree": None, "n": 0}
+    means = responses.select(
+        pl.col("time_saved_hours").mean(),
+        (pl.col("workload") >= truths.AGREE_FROM).mean().alias("workload_share_agree"),
+    )
+    return {
+        "time_saved_hours": _round(means["time_saved_hours"].item(), 6),
+        "workload_share_agree": _round(means["workload_share_agree"].item(), 6),
+        "n": responses.height,
+    }

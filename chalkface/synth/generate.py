@@ -46,6 +46,9 @@ class SynthConfig:
     """What to generate.
 
     ``responses`` is the exact number of check-ins; None means about 3.8 per workplace per month.
+    ``response_bias``: draw the check-ins from a larger population of potential ones, with support staff,
+    sceptics, secondary schools and London answering less often (truths.RESPONSE_BY_*); when False every
+    potential check-in is made, so the respondents are the population.
     """
 
     workplaces: int = 300
@@ -53,6 +56,7 @@ class SynthConfig:
     seed: int = 1
     responses: int | None = None
     start: dt.date = dt.date(2025, 9, 1)
+    response_bias: bool = True
 
     def __post_init__(self) -> None:
         if self.workplaces < 1:
@@ -182,7 +186,13 @@ def generate(config: SynthConfig) -> SynthData:
     workplaces = generate_workplaces(streams["workplaces"], config.workplaces)
     deployments = generate_deployments(streams["deployments"], workplaces, period, releases)
     responses = generate_responses(
-        streams["responses"], period, releases, workplaces, deployments, config.total_responses
+        streams["responses"],
+        period,
+        releases,
+        workplaces,
+        deployments,
+        config.total_responses,
+        response_bias=config.response_bias,
     )
     incidents = generate_incidents(streams["incidents"], period, releases, workplaces, deployments)
     opinions = generate_opinions(streams["opinions"], workplaces)
@@ -197,9 +207,15 @@ def generate(config: SynthConfig) -> SynthData:
         "opinion_groups": checks.opinion_groups(opinions.votes, opinions.participants),
         "mandated_wellbeing": checks.mandated_wellbeing(responses.frame),
         "training_time_saved": checks.training_time_saved(responses.frame),
+        "response_bias": checks.response_bias(responses.frame),
     }
     truth = truths.truth_document(
-        seed=config.seed, release_dates=release_dates, expected=responses.expected, observed=observed
+        seed=config.seed,
+        release_dates=release_dates,
+        expected=responses.expected,
+        observed=observed,
+        population=responses.population,
+        response_bias=config.response_bias,
     )
     truth["period"] = {
         "start": period.start.isoformat(),

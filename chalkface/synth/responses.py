@@ -11,16 +11,22 @@ The model, per check-in:
 - time saved (hours a week) = tool baseline + version change + role + training + stance + frequency + a
   workplace random effect (sd 0.7) + noise (sd 2.0), rounded to half hours and clipped to -10..10;
 - each 1-5 item = base + tool + stance and mood along the item's valence + a workplace random effect (sd 0.3)
-  + noise (sd 0.85), rounded and clipped; workload also falls as time saved rises.
+  + noise (sd 0.85), rounded and clipped; workload also falls as time saved rises, and is heavier for support
+  and admin staff;
+- response bias (on unless ``response_bias=False``): all of the above is drawn for a population of potential
+  check-ins, about 1 / truths.RESPONSE_RATE times ``total``, and exactly ``total`` of them are made, each with
+  a chance proportional to a response propensity by role, stance, phase and region (Pareto sampling); the
+  population's means and margins go to truth.json.
 
 Planted (see truths.py): the version drop, IT friction by deprivation quintile, wellbeing under mandatory
-use, time saved by training. Stance and training are independent of one another and of use given role, so the
-planted effects can be read off with simple stratified comparisons.
+use, time saved by training, and who answers (response bias). Stance and training are independent of one
+another and of use given role, so the planted effects can be read off with simple stratified comparisons.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -65,7 +71,7 @@ _HOLIDAYS = (
 
 # Latent cut points (ordered logit, logistic noise of scale 1) and effects, in the order of the vocabularies.
 _STANCE_CUTS = (1.6, -0.4, -1.9)  # enthusiast above 1.6, willing above -0.4, sceptical above -1.9
-_STANCE_ROLE = (0.0, 0.1, 0.0, 0.1, 0.5)
+_STANCE_ROLE = (0.0, 0.1, -0.4, -0.2, 0.5)  # support and admin staff are more often sceptical
 _STANCE_SCORE = np.array([1.0, 0.4, -0.5, -1.1])  # how each stance moves items, along their valence
 _TRAINING_CUTS = (-0.85, 0.25, 1.7)  # none below -0.85, self-taught below 0.25, some below 1.7
 _TRAINING_ROLE = (0.2, -0.2, -0.4, -0.1, 0.4)
@@ -75,7 +81,8 @@ _FREQUENCY_STANCE = np.array([0.6, 0.2, -0.3, -0.7])
 _FREQUENCY_MANDATORY = 0.5
 _USE_FLIP = 0.05  # check-ins that report a different use from the deployment record
 
-_TIME_ROLE = np.array([0.0, -0.3, -0.4, 0.3, 0.2])
+_TIME_ROLE = np.array([truths.ROLE_HOURS[r] for r in ROLES])
+_WORKLOAD_ROLE = np.array([truths.ROLE_WORKLOAD[r] for r in ROLES])
 _TIME_STANCE = np.array([1.0, 0.0, -0.6, -1.2])
 _TIME_FREQUENCY = np.array([0.8, 0.0, -0.5, -1.0])
 _TIME_TRAINING = np.array([truths.TRAINING_HOURS[t] for t in TRAINING])
@@ -121,6 +128,8 @@ class Responses:
     frame: pl.DataFrame
     # Each planted effect's expected size on the observed scale, from the latent scores with and without it.
     expected: dict[str, Any]
+    # The population the respondents were drawn from (see truths.RESPONSE_RATE), for truth.json.
+    population: dict[str, Any]
 
 
 def default_total(workplaces: int, months: int) -> int:
@@ -151,6 +160,85 @@ def _shift_on_observed(latent: npt.NDArray[np.float64], effect: float, observe: 
     if latent.size == 0:
         return None
     return round(float(np.mean(observe(latent).astype(np.float64) - observe(latent - effect))), 3)
+
+
+def _propensity(
+    role: npt.NDArray[np.int64],
+    stance: npt.NDArray[np.int64],
+    phase: _Coded,
+    region: _Coded,
+) -> npt.NDArray[np.float64]:
+    """Each potential check-in's relative chance of being made (truths.RESPONSE_BY_*)."""
+    by_role = np.array([truths.RESPONSE_BY_ROLE[r] for r in ROLES])
+    by_stance = np.array([truths.RESPONSE_BY_STANCE[s] for s in STANCES])
+    by_phase = np.array([truths.RESPONSE_BY_PHASE.get(p, 1.0) for p in phase.levels])
+    by_region = np.array([truths.RESPONSE_BY_REGION.get(r, 1.0) for r in region.levels])
+    propensity: npt.NDArray[np.float64] = (
+        by_role[role] * by_stance[stance] * by_phase[phase.codes] * by_region[region.codes]
+    )
+    return propensity
+
+
+def _respondents(
+    rng: np.random.Generator, propensity: npt.NDArray[np.float64], total: int
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+    """Exactly ``total`` rows, each included with probability close to ``total * p / sum(p)`` (Pareto
+    sampling, Rosen 1997: the ``total`` smallest ratios of the odds of a uniform draw to the odds of the
+    target probability); returns the rows in order and every row's target inclusion probability."""
+    target = np.minimum(total * propensity / propensity.sum(), 1.0 - 1e-9)
+    u = rng.random(propensity.size)
+    ratio = (u * (1.0 - target)) / ((1.0 - u) * target)
+    chosen = np.sort(np.argsort(ratio, kind="stable")[:total]).astype(np.int64)
+    return chosen, target
+
+
+@dataclass(frozen=True)
+class _Coded:
+    """A categorical column as integer codes into its levels."""
+
+    levels: tuple[str, ...]
+    codes: npt.NDArray[np.int64]
+
+    @classmethod
+    def of(cls, values: npt.NDArray[Any], rows: npt.NDArray[np.int64]) -> _Coded:
+        """``values`` (one per workplace, say) coded once, then taken at ``rows``."""
+        levels, codes = np.unique(values, return_inverse=True)
+        return cls(tuple(str(v) for v in levels), codes.ravel().astype(np.int64)[rows])
+
+
+def _population_summary(
+    time_saved: npt.NDArray[np.float64],
+    workload: npt.NDArray[np.int8],
+    target: npt.NDArray[np.float64],
+    margins: dict[str, _Coded],
+) -> dict[str, Any]:
+    """The population truth: national means and the margins a weighting method rakes to."""
+    agree = (workload >= truths.AGREE_FROM).astype(np.float64)
+
+    def expected(y: npt.NDArray[np.float64]) -> float:
+        return round(float(np.sum(target * y) / np.sum(target)), 6)
+
+    out: dict[str, Any] = {
+        "size": int(time_saved.size),
+        "time_saved_hours": round(float(time_saved.mean()), 6),
+        "workload_share_agree": round(float(agree.mean()), 6),
+        "expected_unweighted": {
+            "time_saved_hours": expected(time_saved),
+            "workload_share_agree": expected(agree),
+        },
+        "margins": {},
+        "time_saved_hours_by_role": {},
+    }
+    for name, coded in margins.items():
+        counts = np.bincount(coded.codes, minlength=len(coded.levels))
+        out["margins"][name] = {k: int(c) for k, c in zip(coded.levels, counts, strict=True) if c}
+    role = margins["role"]
+    sums = np.bincount(role.codes, weights=time_saved, minlength=len(role.levels))
+    counts = np.bincount(role.codes, minlength=len(role.levels))
+    out["time_saved_hours_by_role"] = {
+        k: round(float(s / c), 6) for k, s, c in zip(role.levels, sums, counts, strict=True) if c
+    }
+    return out
 
 
 def _day_weights(period: Period) -> npt.NDArray[np.float64]:
@@ -207,6 +295,7 @@ def generate_responses(
     workplaces: Workplaces,
     deployments: Deployments,
     total: int,
+    response_bias: bool = True,
 ) -> Responses:
     n_wp = len(workplaces)
     tool_ids = [t.tool_id for t in TOOLS]
@@ -230,7 +319,11 @@ def generate_responses(
         * engagement[deployments.workplace]
         * np.array([t.intensity for t in TOOLS])[deployments.tool]
     )
-    counts = rng.multinomial(total, weight / weight.sum()) if total else np.zeros(len(deployments), np.int64)
+    # With response bias, the population of potential check-ins, of which ``total`` are made (below).
+    population = math.ceil(total / truths.RESPONSE_RATE) if response_bias else total
+    counts = (
+        rng.multinomial(population, weight / weight.sum()) if total else np.zeros(len(deployments), np.int64)
+    )
     dep = np.repeat(np.arange(len(deployments)), counts)
     n = dep.size
     wp = deployments.workplace[dep]
@@ -298,10 +391,37 @@ def generate_responses(
             + item_effect[wp, j]
             + _ITEM_NOISE_SD * rng.standard_normal(n)
         )
-    latent["workload"] += _WORKLOAD_PER_HOUR * (time_latent - 1.0)
+    latent["workload"] += _WORKLOAD_PER_HOUR * (time_latent - 1.0) + _WORKLOAD_ROLE[role]
     latent["it_friction"] += truths.IT_FRICTION_PER_QUINTILE * (quintile - 1)
     latent["wellbeing"] += truths.MANDATORY_WELLBEING * mandatory
     items = {item: _likert(values) for item, values in latent.items()}
+
+    # Who answers: with response bias, ``total`` of the population, by response propensity.
+    phase = _Coded.of(workplaces.phase, wp)
+    region = _Coded.of(workplaces.frame["region"].to_numpy(), wp)
+    if response_bias and n:
+        chosen, target = _respondents(rng, _propensity(role, stance, phase, region), total)
+    else:
+        chosen, target = np.arange(n, dtype=np.int64), np.ones(n)
+    summary = (
+        _population_summary(
+            time_saved,
+            items["workload"],
+            target,
+            {"role": _Coded(ROLES, role), "phase": phase, "region": region},
+        )
+        if n
+        else {}
+    )
+    if response_bias and n:
+        dep, wp, tool, day, role = dep[chosen], wp[chosen], tool[chosen], day[chosen], role[chosen]
+        stance, quintile, training = stance[chosen], quintile[chosen], training[chosen]
+        mandatory, frequency, version_row = mandatory[chosen], frequency[chosen], version_row[chosen]
+        dropped, stance_score = dropped[chosen], stance_score[chosen]
+        time_latent, time_saved = time_latent[chosen], time_saved[chosen]
+        latent = {k: v[chosen] for k, v in latent.items()}
+        items = {k: v[chosen] for k, v in items.items()}
+        n = total
 
     module = rng.random(n) < _PUPIL_MODULE_BY_ROLE[role]
     group = np.array([_PHASE_GROUP.get(str(p), 2) for p in workplaces.phase])[wp]
@@ -376,4 +496,4 @@ def generate_responses(
             time_latent[training_rows], float(_TIME_TRAINING[enough] - _TIME_TRAINING[none]), _hours
         ),
     }
-    return Responses(frame=frame, expected=expected)
+    return Responses(frame=frame, expected=expected, population=summary)

@@ -44,6 +44,41 @@ GROUP_B_SHARE = {
 MANDATORY_WELLBEING = -0.5
 # 6. Training adds time saved (hours a week, relative to none).
 TRAINING_HOURS = {"none": 0.0, "self_taught": 0.6, "some": 1.1, "enough": 2.0}
+# 7. Response bias. The generator first draws the population of check-ins that would be made if everyone using
+# a tool answered, then who actually answers: about RESPONSE_RATE of them, each in proportion to a response
+# propensity, the product of the factors below (1 where a category is not listed). Those who answer less
+# also answer differently: support and admin staff save less time and find their workload heavier, so the
+# unweighted mean of the respondents is too optimistic about the population. Role, phase and region carry
+# almost all of the bias, so raking to the population's margins on them removes it; the small part that
+# runs through stance within a role (sceptics answer a little less than their role alone predicts) is left.
+RESPONSE_RATE = 0.45
+RESPONSE_BY_ROLE = {
+    "teacher": 1.0,
+    "teaching_assistant": 0.7,
+    "support_staff": 0.3,
+    "admin_staff": 0.45,
+    "leader": 0.9,
+}
+RESPONSE_BY_STANCE = {"enthusiast": 1.0, "willing": 1.0, "sceptical": 0.95, "opposed": 0.9}
+RESPONSE_BY_PHASE = {"secondary": 0.75, "all_through": 0.75, "sixteen_plus": 0.75}
+RESPONSE_BY_REGION = {"london": 0.8}
+# Time saved (hours a week) and workload (latent 1-5) by role, relative to teachers, in the population.
+ROLE_HOURS = {
+    "teacher": 0.0,
+    "teaching_assistant": -0.5,
+    "support_staff": -1.5,
+    "admin_staff": -0.8,
+    "leader": 0.2,
+}
+ROLE_WORKLOAD = {
+    "teacher": 0.0,
+    "teaching_assistant": 0.15,
+    "support_staff": 0.6,
+    "admin_staff": 0.35,
+    "leader": -0.1,
+}
+# Share agreeing: an answer of 4 or 5 on the 1-5 scale.
+AGREE_FROM = 4
 
 
 def _tool(tool_id: str) -> Tool:
@@ -60,6 +95,8 @@ def truth_document(
     release_dates: dict[tuple[str, str], dt.date],
     expected: dict[str, Any],
     observed: dict[str, Any],
+    population: dict[str, Any] | None = None,
+    response_bias: bool = True,
 ) -> dict[str, Any]:
     """The contents of truth.json.
 
@@ -213,6 +250,7 @@ def truth_document(
                 "with role fixed effects.",
             ),
         },
+        "response_bias": _response_bias(population or {}, observed.get("response_bias", {}), response_bias),
     }
     nulls = [
         {
@@ -226,3 +264,63 @@ def truth_document(
         if version.period_fraction is not None and (tool.tool_id, version.label) not in planted_releases
     ]
     return {"schema_version": SCHEMA_VERSION, "seed": seed, "truths": truths, "negative_controls": nulls}
+
+
+def _factors(factors: dict[str, float]) -> str:
+    return ", ".join(f"{k.replace('_', ' ')} ({v:g})" for k, v in factors.items() if v < 1.0)
+
+
+def _response_bias(population: dict[str, Any], observed: dict[str, Any], planted: bool) -> dict[str, Any]:
+    """The response-bias truth: the population the check-ins were drawn from, and its margins."""
+    keys = ("time_saved_hours", "workload_share_agree")
+    how = (
+        _join(
+            "The check-ins are drawn from a population of potential check-ins (every one that would be",
+            f"made if everyone using a tool answered): about {RESPONSE_RATE:.0%} of it answers, each in",
+            "proportion to a response propensity (relative to 1) that is lower for",
+            f"{_factors(RESPONSE_BY_ROLE)}; in {_factors(RESPONSE_BY_PHASE)} workplaces; in",
+            f"{_factors(RESPONSE_BY_REGION)}; and, a little, for {_factors(RESPONSE_BY_STANCE)} staff.",
+            "Those who answer less also answer differently: support and admin staff save less time, find",
+            "their workload heavier and are more often sceptical. So the unweighted mean of the respondents",
+            "overstates time saved and understates the share agreeing that the tool increased their",
+            "workload. Role, phase and region carry almost all of the bias: raking the respondents to the",
+            "population margins removes it, except the small part that runs through stance within a role,",
+            "which no margin here can see.",
+        )
+        if planted
+        else "Response bias is off (response_bias=False): every potential check-in is made, so the"
+        " respondents are the population."
+    )
+    return {
+        "id": "response_bias",
+        "description": how,
+        "table": "responses",
+        "measure": "time_saved_hours and workload (share answering 4 or 5)",
+        "planted": {
+            "on": planted,
+            "response_rate": RESPONSE_RATE if planted else 1.0,
+            "propensity_by_role": RESPONSE_BY_ROLE,
+            "propensity_by_stance": RESPONSE_BY_STANCE,
+            "propensity_by_phase": {**RESPONSE_BY_PHASE, "other phases": 1.0},
+            "propensity_by_region": {**RESPONSE_BY_REGION, "other regions": 1.0},
+            "time_saved_hours_by_role": ROLE_HOURS,
+            "workload_by_role": ROLE_WORKLOAD,
+        },
+        "scale": "hours a week (as recorded); share of check-ins answering 4 or 5 on workload",
+        "population": {
+            "size": population.get("size", 0),
+            **{k: population.get(k) for k in keys},
+            "time_saved_hours_by_role": population.get("time_saved_hours_by_role", {}),
+            "margins": population.get("margins", {}),
+        },
+        "expected_observed": population.get("expected_unweighted", {k: None for k in keys}),
+        "observed": observed,
+        "detect": _join(
+            "population.time_saved_hours and population.workload_share_agree are the national truths, the",
+            "means over the whole population of potential check-ins. Rake the responses to",
+            "population.margins (role, phase and region: counts of potential check-ins) with trimming, and",
+            "estimate clustered by workplace_id: the weighted 95% interval covers the truth in about 95% of",
+            "seeds, while the unweighted mean (expected_observed, observed) is off by several standard",
+            "errors.",
+        ),
+    }

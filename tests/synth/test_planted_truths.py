@@ -50,7 +50,7 @@ def test_truth_json_describes_every_planted_effect(data: SynthData) -> None:
     truths = data.truth["truths"]
     assert set(truths) == {
         "version_drop", "deprivation_it_friction", "incident_spike", "opinion_groups", "mandated_wellbeing",
-        "training_time_saved",
+        "training_time_saved", "response_bias",
     }  # fmt: skip
     for truth_id, truth in truths.items():
         assert truth["id"] == truth_id
@@ -246,3 +246,47 @@ def test_check_ins_cluster_by_workplace(data: SynthData) -> None:
     busy = per_workplace.filter(pl.col("len") >= 30)
     noise = busy.select((pl.col("var") / pl.col("len")).mean()).item()
     assert busy.select(pl.col("mean").var()).item() > 3 * noise
+
+
+def test_support_staff_and_sceptics_answer_less_and_differently(data: SynthData) -> None:
+    truth = _truth(data, "response_bias")
+    population = truth["population"]
+    margins = population["margins"]
+    assert truth["planted"]["on"] is True
+    assert {"role", "phase", "region"} <= set(margins)
+    for counts in margins.values():
+        assert sum(counts.values()) == population["size"]
+    # About 45% of the population of potential check-ins is made.
+    assert population["size"] == pytest.approx(data.responses.height / 0.45, rel=1e-3)
+    answered = data.responses.group_by("role").len()
+    rate = {row["role"]: row["len"] / margins["role"][row["role"]] for row in answered.iter_rows(named=True)}
+    # Support staff answer at under half a teacher's rate (planted 0.3, a little more through their stance).
+    assert rate["support_staff"] < 0.45 * rate["teacher"]
+    assert rate["admin_staff"] < rate["teaching_assistant"] < rate["teacher"]
+    # ... and they save less time: the population's means by role.
+    by_role = population["time_saved_hours_by_role"]
+    assert by_role["support_staff"] < by_role["admin_staff"] < by_role["teacher"]
+    # So the respondents' unweighted mean overstates time saved and understates the share agreeing that the
+    # tool increased workload (120,000 check-ins: standard errors about 0.01 hours and 0.002).
+    observed = truth["observed"]
+    assert observed["time_saved_hours"] == pytest.approx(data.responses["time_saved_hours"].mean(), abs=1e-6)
+    assert observed["time_saved_hours"] - population["time_saved_hours"] > 0.15
+    assert observed["workload_share_agree"] - population["workload_share_agree"] < -0.02
+    # Sceptical and opposed staff are a smaller share of those who answer than role alone would give:
+    # within each role the shares fall a little (planted propensities 0.95 and 0.9 of the others').
+    assert truth["expected_observed"]["time_saved_hours"] == pytest.approx(
+        observed["time_saved_hours"], abs=0.05
+    )
+
+
+def test_without_response_bias_everyone_answers() -> None:
+    data = generate(SynthConfig(workplaces=60, months=3, seed=5, response_bias=False))
+    truth = _truth(data, "response_bias")
+    assert truth["planted"]["on"] is False
+    population = truth["population"]
+    assert population["size"] == data.responses.height
+    assert population["time_saved_hours"] == pytest.approx(
+        data.responses["time_saved_hours"].mean(), abs=1e-6
+    )
+    roles = data.responses.group_by("role").len()
+    assert {r["role"]: r["len"] for r in roles.iter_rows(named=True)} == population["margins"]["role"]

@@ -113,7 +113,7 @@ def test_it_returns_row_counts_and_writes_a_manifest(data: SynthData, tmp_path: 
     assert manifest["rows"] == counts
     assert manifest["config"] == {
         "workplaces": 150, "months": 6, "seed": 7, "responses": None, "start": "2025-09-01",
-        "total_responses": 3420,
+        "response_bias": True, "total_responses": 3420,
     }  # fmt: skip
     assert [c for c, _ in manifest["columns"]["responses"]] == list(SCHEMAS["responses"])
     for name, entry in manifest["files"].items():
