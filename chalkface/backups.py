@@ -2,8 +2,9 @@
 
 SQLite is copied page by page with SQLite's online backup (``sqlite3.Connection.backup``), which gives a
 consistent copy while the site keeps running. PostgreSQL is dumped with ``pg_dump --format=custom`` and
-restored with ``pg_restore --clean --if-exists`` in one transaction, so a restore that fails changes
-nothing. The password reaches the PostgreSQL tools through their environment, never their command line.
+restored with ``pg_restore --clean --if-exists`` in one transaction (its script run by ``psql``, after the
+tables partitioned by month are dropped whole), so a restore that fails changes nothing. The password
+reaches the PostgreSQL tools through their environment, never their command line.
 
 The secret key is not in the database and is not in a backup: keep it separately (see the guide).
 """
@@ -14,6 +15,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,13 +55,24 @@ def restore(connection: Any, source: Path) -> None:
             raise BackupError("A restore cannot run inside a transaction.")
         with sqlite3.connect(f"file:{source}?mode=ro", uri=True) as backup_db:
             backup_db.backup(connection.connection)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = %s", [CHANGES])
+            if cursor.fetchone()[0]:
+                cursor.execute("UPDATE voice_checkinchange SET token = lower(hex(randomblob(16)))")
     else:
-        connection.close()  # pg_restore drops and creates tables; this process holds nothing open meanwhile
-        _pg_run(
-            "pg_restore",
-            ["--clean", "--if-exists", "--no-owner", "--single-transaction", "--exit-on-error", str(source)],
-            connection.settings_dict,
-        )
+        connection.close()  # the restore drops and creates tables; this process holds nothing open meanwhile
+        _pg_restore(source, connection.settings_dict)
+
+
+#: The check-ins' change token (migration voice 0007): renewed after a restore, so that a copy of the
+#: check-ins made before it is never taken for current (the restored table may carry the same token and,
+#: after new check-ins, the same highest id).
+CHANGES = "voice_checkinchange"
+_PG_RENEW = (
+    "RESET search_path;\n"  # the restore script empties it
+    "DO $$ BEGIN IF to_regclass('voice_checkinchange') IS NOT NULL THEN "
+    "UPDATE voice_checkinchange SET token = gen_random_uuid()::text; END IF; END $$;\n"
+)
 
 
 def check(connection: Any, source: Path) -> Summary:
@@ -132,6 +145,63 @@ def _pg_run(tool: str, args: list[str], settings: Mapping[str, Any], database: b
     if done.returncode != 0:
         raise BackupError(f"{tool} failed: {done.stderr.strip() or done.returncode}")
     return done.stdout
+
+
+#: Tables partitioned by month: ``pg_restore --clean`` cannot drop a partition's inherited key or
+#: indexes one by one, so these are dropped whole (with their partitions) before the rest is cleaned.
+PARTITIONED = ("voice_response",)
+
+
+def _pg_restore(source: Path, settings: Mapping[str, Any]) -> None:
+    """``pg_restore --clean --if-exists`` as one transaction: its script streamed into ``psql
+    --single-transaction`` after dropping the partitioned tables, stopping at the first error (so that a
+    restore that fails changes nothing)."""
+    programs = {tool: shutil.which(tool) for tool in ("pg_restore", "psql")}
+    missing = [tool for tool, program in programs.items() if program is None]
+    if missing:
+        raise BackupError(
+            f"{missing[0]} was not found. Install the PostgreSQL client tools of the same major version as "
+            "the server (on Debian and Ubuntu: apt install postgresql-client) and try again."
+        )
+    env = {**os.environ, **_pg_environment(settings)}
+    # the tools' messages go to files, so that neither can fill a pipe nobody reads while the script flows
+    with tempfile.TemporaryFile() as script_log, tempfile.TemporaryFile() as apply_log:
+        script = subprocess.Popen(  # noqa: S603 - fixed programs, the file name as one argument
+            [str(programs["pg_restore"]), "--clean", "--if-exists", "--no-owner", "--file=-", str(source)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=script_log,
+        )
+        apply = subprocess.Popen(  # noqa: S603
+            [
+                str(programs["psql"]),
+                "--single-transaction",
+                "--quiet",
+                "--no-psqlrc",
+                "--set=ON_ERROR_STOP=1",
+                f"--dbname={settings['NAME']}",
+            ],
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=apply_log,
+        )
+        assert script.stdout is not None and apply.stdin is not None
+        try:
+            apply.stdin.write("".join(f"DROP TABLE IF EXISTS {t} CASCADE;\n" for t in PARTITIONED).encode())
+            shutil.copyfileobj(script.stdout, apply.stdin, length=1 << 20)
+            apply.stdin.write(_PG_RENEW.encode())
+        except BrokenPipeError:
+            pass  # psql stopped at an error: its message says which
+        finally:
+            apply.stdin.close()
+        script.wait()
+        apply.wait()
+        for process, log in ((script, script_log), (apply, apply_log)):
+            if process.returncode != 0:
+                log.seek(0)
+                message = log.read().decode(errors="replace").strip()
+                raise BackupError(f"pg_restore failed: {message or process.returncode}")
 
 
 def _pg_environment(settings: Mapping[str, Any]) -> dict[str, str]:

@@ -219,6 +219,12 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 # Those who run campaigns or see workplace-level results confirm each log-in with a code from an
 # authenticator app (or a single-use backup code): chalkface/accounts/second_factor.py.
 SECOND_FACTOR_REQUIRED = env_bool("CHALKFACE_SECOND_FACTOR", PRODUCTION)
+# How long a page may be served the figures last computed for it while the worker computes them afresh
+# after new check-ins (chalkface.insights.precomputed); 0: always the figures of the check-ins as they are.
+CHALKFACE_RESULTS_STALE_SECONDS = env_int("CHALKFACE_RESULTS_STALE_SECONDS", 600)
+# A page with no figures kept for it computes them itself when they come from at most this many check-ins;
+# above it, the task worker computes them and the page says so (chalkface.insights.precomputed).
+CHALKFACE_COMPUTE_ON_VIEW_MAX = env_int("CHALKFACE_COMPUTE_ON_VIEW_MAX", 50_000)
 OTP_TOTP_ISSUER = "Chalkface"
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"

@@ -23,6 +23,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from chalkface.evidence import BudgetExhausted
 from chalkface.insights.filters import InvalidFilter
+from chalkface.insights.precomputed import FiguresFailed, FiguresPending
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +37,7 @@ STATUS: dict[str, int] = {
     "invalid": 422,
     "rate_limited": 429,
     "server_error": 500,
+    "unavailable": 503,
 }
 CODES: dict[int, str] = {status: code for code, status in STATUS.items()}
 
@@ -133,6 +135,24 @@ def install(api: NinjaAPI) -> None:
     def on_refused(request: HttpRequest, exc: BudgetExhausted) -> HttpResponse:
         return _respond("refused", getattr(exc, "reason", "") or str(exc))
 
+    def on_pending(request: HttpRequest, exc: FiguresPending) -> HttpResponse:
+        response = JsonResponse(
+            {
+                "status": "computing",
+                "message": str(exc),
+                "more_than": exc.limit,
+                "retry_after": exc.retry_after,
+            },
+            status=202,
+        )
+        response["Retry-After"] = str(exc.retry_after)
+        return response
+
+    def on_failed(request: HttpRequest, exc: FiguresFailed) -> HttpResponse:
+        response = _respond("unavailable", str(exc))
+        response["Retry-After"] = str(exc.retry_after)
+        return response
+
     def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
         logger.exception("Unexpected error in the API", exc_info=exc)
         return _respond("server_error")
@@ -148,3 +168,5 @@ def install(api: NinjaAPI) -> None:
     api.add_exception_handler(Http404, on_not_found)
     api.add_exception_handler(ObjectDoesNotExist, on_not_found)
     api.add_exception_handler(BudgetExhausted, on_refused)
+    api.add_exception_handler(FiguresPending, on_pending)
+    api.add_exception_handler(FiguresFailed, on_failed)

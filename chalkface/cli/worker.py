@@ -21,9 +21,11 @@ from chalkface.cli.base import setup_django
 )
 def worker(batch: bool, interval: float) -> None:
     """Run the task worker: background work such as imports from the web (django-tasks' db_worker), and
-    every minute the sweep that moves waiting submissions into the results, brings the copy the figures
-    are computed from up to date, deletes rate-limit counters whose window has ended, and marks failed
-    every job still running after CHALKFACE_JOB_TIMEOUT_SECONDS (its worker stopped, or it ran too long)."""
+    every minute the sweep that moves waiting submissions into the results, keeps a month's partition of the
+    check-ins ready two years ahead (PostgreSQL), brings the copy the figures are computed from up to date
+    and computes the figures recent viewers will ask for, deletes rate-limit counters whose window has
+    ended, and marks failed every job still running after CHALKFACE_JOB_TIMEOUT_SECONDS (its worker
+    stopped, or it ran too long)."""
     setup_django()
     from django.core.management import call_command
 
@@ -40,14 +42,19 @@ SWEEP_SECONDS = 60.0
 
 
 def _sweep() -> None:
-    from chalkface.insights import extract
+    from chalkface.insights import extract, warming
     from chalkface.jobs.actions import fail_stalled
     from chalkface.limits.actions import sweep as forget_rate_windows
     from chalkface.voice.actions import sweep
+    from chalkface.voice.actions.partitions import ensure_month_partitions
 
     sweep()
+    # PostgreSQL: a partition of the check-ins ready for every month up to two years ahead
+    ensure_month_partitions()
     # pages then read a copy that is already current, instead of rebuilding it on a page view
-    extract.refresh()
+    extract.refresh(verify=True)
+    # and find the figures of the audiences that look at them already computed (at most every 5 minutes)
+    warming.warm()
     forget_rate_windows()
     # a job whose worker died, or that ran past its limit, ends as failed with the reason
     fail_stalled()

@@ -120,3 +120,61 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ThemeRunStatus(models.TextChoices):
+    RUNNING = "running", _("Finding the themes")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class ThemeRun(models.Model):
+    """The themes found in the comments about one tool that one audience may read (its campaigns, and
+    workplaces when narrowed): which comment belongs to which theme, each theme's keywords and its quotable
+    comments best first. Pages publish from it (``chalkface.insights.themes``), redacting every quote again
+    as it is shown; it is staff-side and holds no text, only the check-ins' ids."""
+
+    #: What was read: staff comments about one tool, or the descriptions of a campaign's incident reports.
+    kind = models.CharField(max_length=20, default="comments")
+    tool = models.ForeignKey(
+        "register.Tool", null=True, blank=True, on_delete=models.CASCADE, related_name="theme_runs"
+    )
+    audience = models.CharField(max_length=300, help_text=_("The campaigns (and workplaces) of the comments"))
+    fingerprint = models.CharField(max_length=64, help_text=_("Digest of the comments the themes came from"))
+    status = models.CharField(max_length=10, choices=ThemeRunStatus.choices, default=ThemeRunStatus.RUNNING)
+    job = models.ForeignKey("jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    n_texts = models.PositiveIntegerField(default=0)
+    seed = models.PositiveIntegerField(default=0)
+    result = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["tool", "audience", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"themes of {self.tool_id} for {self.audience}"
+
+
+class WorkforceMargins(models.Model):
+    """The workforce that national and regional figures are weighted to: headcounts (or shares) by role,
+    phase and region, with where they come from. The newest set is used; older ones stay for the record."""
+
+    name = models.CharField(
+        max_length=200, help_text=_("For example: School workforce in England, November 2024")
+    )
+    source = models.TextField(help_text=_("The release and table the numbers come from, with its address"))
+    licence = models.CharField(
+        max_length=200, blank=True, help_text=_("For example: Open Government Licence v3.0")
+    )
+    #: ``{"role": {"teacher": 468000, ...}, "phase": {...}, "region": {...}}``
+    margins = models.JSONField()
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-added_at", "-pk"]
+        verbose_name_plural = "workforce margins"
+
+    def __str__(self) -> str:
+        return self.name

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from chalkface.errors import ChalkfaceError
+from chalkface.web.deferral import deferring
 
 
 class ChalkfaceErrorMiddleware:
@@ -18,11 +19,16 @@ class ChalkfaceErrorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
+        # within a request, figures too large to compute now are handed to the task worker
+        with deferring():
+            return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not isinstance(exception, ChalkfaceError):
             return None
         template = getattr(exception, "template", "refused.html")
         context = {"error": exception, **getattr(exception, "context", dict)()}
-        return render(request, template, context, status=exception.status)
+        response = render(request, template, context, status=exception.status)
+        if getattr(exception, "retry_after", None):
+            response["Retry-After"] = str(exception.retry_after)
+        return response

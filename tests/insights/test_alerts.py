@@ -7,16 +7,19 @@ from __future__ import annotations
 import datetime as dt
 import random
 import re
+from unittest import mock
 
 from click.testing import CliRunner
 from django.core import mail
 from django.urls import reverse
 
+from chalkface.accounts.models import Membership, Role, User
 from chalkface.cli import cli
-from chalkface.insights import actions, alerts
+from chalkface.insights import actions, alerts, overview
 from chalkface.insights.models import Alert, Subscription
 from chalkface.voice.models import RECORD_KEY_RANGE, IncidentReport, QuestionSet, Response, Source
 from chalkface.workplaces.models import Organisation
+from tests.base import PASSWORD
 from tests.insights.fixtures import InsightTestCase
 from tests.jobs.helpers import run_worker
 
@@ -192,6 +195,30 @@ class ComputingTests(InsightTestCase):
             self.assertIsNone(re.search(r"\b[47] (?:incident|report|check-in|people)", text), text)
             for n in re.findall(r"n=(\d+)", text) + re.findall(r"(\d+) (?:before|after)\b", text):
                 self.assertGreaterEqual(int(n), 10, text)
+
+    def test_a_run_reads_the_check_ins_once_however_many_follow(self) -> None:
+        # Olivia, and a second officer of the same union, follow both schools and the tool (Alice, from
+        # setUp, follows it too and sees only Oakfield: another audience). Signals are the overview's kept
+        # figures, computed once per audience and then read; the workplaces' counts come from one pass
+        # over the copy of the check-ins, not one load per subscription.
+        second = User.objects.create_user("oscar@example.org", PASSWORD, name="Oscar")
+        Membership.objects.create(user=second, organisation=self.branch, role=Role.UNION_OFFICER)
+        for person in (self.olivia, second):
+            actions.set_subscription(person, workplace=self.oakfield)
+            actions.set_subscription(person, workplace=self.hillside)
+            actions.set_subscription(person, tool=self.tool)
+        with (
+            mock.patch.object(alerts, "_counts", wraps=alerts._counts) as counted,
+            mock.patch.object(overview, "_overview", wraps=overview._overview) as computed,
+        ):
+            alerts.run_alerts()
+            self.assertEqual(counted.call_count, 1)
+            self.assertEqual(computed.call_count, 2)  # Alice's audience and the officers'
+            alerts.run_alerts()  # nothing new: the figures kept are read again
+            self.assertEqual(computed.call_count, 2)
+        mine = set(Alert.objects.filter(user=self.olivia).values_list("key", flat=True))
+        self.assertIn(f"workplace-ready:{self.oakfield.pk}", mine)
+        self.assertEqual(set(Alert.objects.filter(user=second).values_list("key", flat=True)), mine)
 
 
 class ReadingTests(InsightTestCase):

@@ -4,7 +4,7 @@ Every figure has passed disclosure control. A slice the release gate refuses (be
 has already seen, it would single out too few people) is answered ``409 refused`` with the reason.
 """
 
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -32,6 +32,13 @@ class ToolResultFilters(Schema):
     version: Text(60) = Field("", description="Only check-ins about this version (its label)")  # type: ignore[valid-type]
     period: str | None = Field(
         None, pattern=r"^[0-9]{4} Q[1-4]$", description="Only check-ins in this quarter, e.g. 2025 Q3"
+    )
+    weighting: Literal["workforce", "none"] | None = Field(
+        None,
+        description=(
+            "National and regional figures are weighted to the workforce margins by default (workforce); "
+            "none gives them as answered. Figures for some workplaces only are never weighted."
+        ),
     )
 
 
@@ -61,6 +68,7 @@ def tool_results(request: HttpRequest, slug: str, filters: Query[ToolResultFilte
         campaign=_campaign(request, filters.campaign),
         filters=given,
         channel="api.tool",
+        weighting=filters.weighting,
     )
     return results.to_dict()
 

@@ -169,6 +169,16 @@ class IncidentReport(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("voice:incident", args=[self.pk])
 
+    def shown_description(self) -> str:
+        """The description redacted again as it is shown or exported: it was redacted before it was stored,
+        and a redaction rule that improved since catches now what it missed then."""
+        if not self.description:
+            return ""
+        from chalkface import redaction
+
+        names = [self.workplace.name, *(o.name for o in self.workplace.ancestors())]
+        return redaction.protect(self.description, workplace_names=names, allow=[self.tool.name])
+
     def affected_labels(self) -> list[str]:
         labels = dict(Affected.choices)
         return [str(labels.get(a, a)) for a in self.affected]
