@@ -36,3 +36,13 @@ def _english_after_each_test() -> Iterator[None]:
 
     yield
     translation.deactivate()  # back to LANGUAGE_CODE
+
+
+@pytest.fixture(autouse=True)
+def _no_kept_figures() -> Iterator[None]:
+    """Each test computes its figures: figures kept by an earlier test's database must not be served."""
+    from chalkface.insights import precomputed, themes
+
+    precomputed.forget_all()
+    themes._LOADED.clear()
+    yield

@@ -94,6 +94,7 @@ class SetPasswordForm(ErrorSummaryMixin, auth_forms.SetPasswordForm):
             "At least 12 characters. A few unrelated words make a strong password that is easy to remember."
         )
         self.fields["new_password2"].label = _("New password again")
+        self.fields["new_password2"].help_text = _("Type the same password again, to check it.")
 
 
 class PasswordChangeForm(ErrorSummaryMixin, auth_forms.PasswordChangeForm):
@@ -105,6 +106,7 @@ class PasswordChangeForm(ErrorSummaryMixin, auth_forms.PasswordChangeForm):
             "At least 12 characters. A few unrelated words make a strong password that is easy to remember."
         )
         self.fields["new_password2"].label = _("New password again")
+        self.fields["new_password2"].help_text = _("Type the same password again, to check it.")
 
 
 class AuditFilterForm(ChalkfaceForm):

@@ -37,6 +37,8 @@ _GLOBAL: dict[str, frozenset[str]] = {
     "import_schools": frozenset({Role.ADMIN}),
     # DfE product safety assessments and data-practice profiles of tool versions: the employer's duty.
     "assess_tools": frozenset({Role.EMPLOYER_LEAD, Role.ADMIN}),
+    # The workforce margins national and regional figures are weighted to: one set for everyone.
+    "set_workforce_margins": frozenset({Role.UNION_OFFICER, Role.ADMIN}),
 }
 
 # Actions on one organisation: the roles that may do them, when held in it or in an organisation above it.

@@ -29,6 +29,9 @@ from chalkface.insights.models import (
     ReleaseIsolation,
     ReleaseRecord,
     Subscription,
+    ThemeRun,
+    ThemeRunStatus,
+    WorkforceMargins,
 )
 from chalkface.insights.wording import MEASURES, budget_refusal
 from chalkface.register.models import Tool
@@ -247,3 +250,68 @@ def mark_alert_read(alert: Alert) -> Alert:
     alert.read = True
     alert.save(update_fields=["read"])
     return alert
+
+
+# --- Themes in what staff wrote ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def queue_theme_run(
+    tool: Tool | None, audience: str, job: Any, n_texts: int, kind: str = "comments"
+) -> ThemeRun:
+    """A run of theme discovery for ``audience``'s comments about ``tool`` (or, ``kind="incidents"``, the
+    incident reports ``audience`` names), waiting for its job."""
+    return ThemeRun.objects.create(
+        kind=kind, tool=tool, audience=audience[:300], job=job, n_texts=n_texts, fingerprint=""
+    )
+
+
+def save_theme_run(run_id: int, fingerprint: str, result: dict[str, Any]) -> None:
+    """Store what a run found; call inside the transaction that ends its job (``jobs.finish_within``)."""
+    ThemeRun.objects.filter(pk=run_id).update(
+        status=ThemeRunStatus.DONE,
+        fingerprint=fingerprint,
+        result=result,
+        n_texts=len(result.get("rows", [])),
+        finished_at=timezone.now(),
+    )
+
+
+def finish_theme_job(
+    run_id: int | None, fingerprint: str, result: dict[str, Any], job_id: str, message: str, url: str
+) -> None:
+    """Store what a run found and end its job, together (or, if the sweep failed the job, neither)."""
+    from chalkface.jobs import actions as jobs
+
+    with transaction.atomic():
+        if run_id is not None:
+            save_theme_run(run_id, fingerprint, result)
+        jobs.finish_within(job_id, message, url)
+
+
+def fail_theme_run(run_id: int) -> None:
+    ThemeRun.objects.filter(pk=run_id, status=ThemeRunStatus.RUNNING).update(
+        status=ThemeRunStatus.FAILED, finished_at=timezone.now()
+    )
+
+
+# --- Workforce margins ------------------------------------------------------------------------------------
+
+
+def add_margins(
+    user: Any, *, name: str, source: str, licence: str, margins: dict[str, dict[str, float]]
+) -> WorkforceMargins:
+    """Keep a new set of workforce margins (checked by :func:`chalkface.insights.margins.parse_margins`); from
+    now on national and regional figures are weighted to it."""
+    with transaction.atomic():
+        kept = WorkforceMargins.objects.create(
+            name=name.strip(), source=source.strip(), licence=licence.strip(), margins=margins, added_by=user
+        )
+        audit.record(
+            user,
+            "insights.margins_added",
+            kept,
+            f"Workforce margins added: {kept.name}",
+            {"margins": {m: len(c) for m, c in margins.items()}},
+        )
+    return kept

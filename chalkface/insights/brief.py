@@ -8,26 +8,28 @@ charts and tables, incidents, quotes, register and governance records, and a met
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import polars as pl
 from django.core.exceptions import PermissionDenied
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from chalkface import redaction
 from chalkface.evidence import EstimateTable, HistoryGate
 from chalkface.governance.queries import flags_for_tool
+from chalkface.insights import precomputed
 from chalkface.insights.charts import Chart, counts_chart, estimate_chart, figure_rows
+from chalkface.insights.extract import checkins
 from chalkface.insights.frames import scoped_frame
 from chalkface.insights.history import gate_for
 from chalkface.insights.incidents import IncidentSummary, incident_summary
 from chalkface.insights.redflags import version_drops
-from chalkface.insights.release import publish
+from chalkface.insights.release import audience_of, publish
 from chalkface.insights.results import Comparison, analyse_tool, compare, versions_of
+from chalkface.insights.weighting import Weighting, weigh, weighting_for
 from chalkface.insights.wording import (
     CHART_LABELS,
     CONTEXT_GROUPINGS,
@@ -41,18 +43,31 @@ from chalkface.insights.wording import (
 )
 from chalkface.register.models import Deployment, Tool, ToolVersion
 from chalkface.voice.access import (
-    can_manage,
+    Scopes,
     narrow,
     result_scopes,
-    shared_with,
     threshold_for,
-    visible_campaigns,
 )
-from chalkface.voice.models import Campaign, Response, Share
+from chalkface.voice.models import Campaign
 
 BRIEF_MEASURES = ("workload", "time_saved_hours")
 BRIEF_GROUPINGS = ("version_label", "role", "deprivation_quintile")
-MAX_QUOTES = 5
+MAX_THEMES = 8  # the largest themes a brief shows; the tool page shows them all
+
+
+@dataclass
+class BriefPart:
+    """A part of the brief that another app adds (e.g. a conversation's opinion map): its template and the
+    context it is rendered with. The app has already passed its figures through the release gate."""
+
+    template: str
+    context: dict[str, Any]
+
+
+#: Providers of further parts: each is called as ``provider(viewer, tool, campaigns, channel)`` with the
+#: campaigns the brief draws on, and returns the parts the viewer may see. Apps register theirs when they
+#: load (``AppConfig.ready``), so the brief needs no import of them.
+BRIEF_PARTS: list[Callable[[Any, Tool, list[Campaign], str], list[BriefPart]]] = []
 
 
 @dataclass
@@ -79,7 +94,6 @@ class BriefDocument:
     compared: tuple[str, str] | None
     incidents: IncidentSummary | None
     incident_sections: list[BriefSection]
-    quotes: list[str]
     versions: list[dict[str, Any]]
     workplaces_deploying: int
     notes: list[str] = field(default_factory=list)
@@ -90,6 +104,18 @@ class BriefDocument:
     period: tuple[dt.date, dt.date] | None = None
     #: A plain paragraph, before any number, on what the brief shows and how to read it.
     meaning: str = ""
+    #: What staff wrote, as themes with quotes (:class:`chalkface.insights.themes.ThemesSection`), or None.
+    themes: Any = None
+    #: Parts other apps add (:data:`BRIEF_PARTS`).
+    parts: list[BriefPart] = field(default_factory=list)
+    #: How the figures were weighted (:class:`chalkface.insights.weighting.Weighting`), or None.
+    weighting: Weighting | None = None
+    #: When the copy of the check-ins the figures come from was brought up to date (ISO), when known.
+    as_of: str | None = None
+
+    @property
+    def as_of_time(self) -> dt.datetime | None:
+        return dt.datetime.fromisoformat(self.as_of) if self.as_of else None
 
     def context(self, *, for_print: bool) -> dict[str, Any]:
         return {"brief": self, "for_print": for_print}
@@ -157,6 +183,49 @@ def _latest_pair(frame: pl.DataFrame, tool: Tool, k: int) -> tuple[str, str] | N
     return (ordered[-2], ordered[-1]) if len(ordered) >= 2 else None
 
 
+@dataclass(frozen=True)
+class BriefFigures:
+    """The brief's figures (the expensive part, kept per audience like the tool page's), before wording."""
+
+    headline: list[EstimateTable]
+    breakdowns: dict[str, list[EstimateTable]]
+    n: int | None
+    places: int | None
+    comparisons: list[Comparison]
+    pair: tuple[str, str] | None
+    weighting: Weighting | None
+    as_of: str | None = None
+
+
+def brief_figures(
+    frame: pl.DataFrame,
+    tool: Tool,
+    k: int,
+    *,
+    gate: HistoryGate | None = None,
+    weighting: Weighting | None = None,
+) -> BriefFigures:
+    """Every figure of the brief from one tool's visible check-ins, through ``gate``. With ``weighting``
+    (national and regional briefs), figures are weighted to the workforce where they may be."""
+    frame = frame.filter(pl.col("tool_id") == tool.slug)
+    if weighting is not None:
+        frame, weighting = weigh(frame, weighting, k, gate=gate)
+    use = weighting is not None and weighting.applied
+    headline, breakdowns, n, places = analyse_tool(
+        frame, tool, k, groupings=BRIEF_GROUPINGS, gate=gate, weighted=use
+    )
+    pair = _latest_pair(frame, tool, k)
+    comparisons: list[Comparison] = []
+    if pair:
+        for measure in MEASURES:
+            answered = frame.filter(pl.col(measure).is_not_null())
+            if answered.height:
+                comparisons.append(
+                    compare(answered, measure, pair[0], pair[1], k, tool, ordinal=False, gate=gate)
+                )
+    return BriefFigures(headline, breakdowns, n, places, comparisons, pair, weighting)
+
+
 def build_brief(
     frame: pl.DataFrame,
     tool: Tool,
@@ -164,13 +233,26 @@ def build_brief(
     *,
     campaign: Campaign | None = None,
     incidents: IncidentSummary | None = None,
-    quotes: list[str] | None = None,
     gate: HistoryGate | None = None,
+    weighting: Weighting | None = None,
 ) -> BriefDocument:
-    """Compute every figure of the brief from one tool's visible check-ins; the caller passes
+    """Compute every figure of the brief from one tool's visible check-ins and word it; the caller passes
     ``document.figures`` through :func:`chalkface.insights.release.publish` before showing it."""
-    frame = frame.filter(pl.col("tool_id") == tool.slug)
-    headline, breakdowns, n, places = analyse_tool(frame, tool, k, groupings=BRIEF_GROUPINGS, gate=gate)
+    figures = brief_figures(frame, tool, k, gate=gate, weighting=weighting)
+    return assemble_brief(figures, tool, k, campaign=campaign, incidents=incidents)
+
+
+def assemble_brief(
+    figures: BriefFigures,
+    tool: Tool,
+    k: int,
+    *,
+    campaign: Campaign | None = None,
+    incidents: IncidentSummary | None = None,
+) -> BriefDocument:
+    """The brief from its figures: findings in words, charts, incidents, the register's records."""
+    headline, breakdowns, n, places = figures.headline, figures.breakdowns, figures.n, figures.places
+    comparisons, pair, weighting = figures.comparisons, figures.pair, figures.weighting
     findings: list[str] = []
     if n is None:
         findings.append(
@@ -183,15 +265,7 @@ def build_brief(
             % {"n": n, "tool": tool.name, "places": places}
         )
         findings += [s for s in (_headline_sentence(t) for t in headline) if s]
-    pair = _latest_pair(frame, tool, k)
-    comparisons: list[Comparison] = []
     if pair:
-        for measure in MEASURES:
-            answered = frame.filter(pl.col(measure).is_not_null())
-            if answered.height:
-                comparisons.append(
-                    compare(answered, measure, pair[0], pair[1], k, tool, ordinal=False, gate=gate)
-                )
         clear = [c for c in comparisons if not c.suppressed and c.p_value is not None and c.p_value < 0.05]
         if clear:
             findings += [c.sentence() for c in clear]
@@ -237,6 +311,7 @@ def build_brief(
         ]
     )
     return BriefDocument(
+        weighting=weighting,
         tool=tool,
         campaign=campaign,
         k=k,
@@ -250,7 +325,6 @@ def build_brief(
         compared=pair,
         incidents=incidents,
         incident_sections=incident_sections,
-        quotes=quotes or [],
         versions=versions_of(tool),
         workplaces_deploying=Deployment.objects.filter(tool=tool).values("workplace").distinct().count(),
         notes=notes,
@@ -260,32 +334,34 @@ def build_brief(
             {tool.slug: version_drops(tool, breakdowns.get("version_label", []), versions_of(tool))},
         ),
         figures=[headline, *breakdowns.values(), comparisons, incidents.published if incidents else []],
+        as_of=figures.as_of,
     )
 
 
-def quotes_for(user: Any, tool: Tool, campaign: Campaign | None, k: int) -> list[str]:
-    """A few comments about the tool (redacted when they were submitted, and again now), only from
-    campaigns whose owner lets the viewer see comments, and only when at least k people commented."""
-    allowed = [
-        c.pk
-        for c in visible_campaigns(user)
-        if (campaign is None or c.pk == campaign.pk)
-        and (can_manage(user, c) or shared_with(user, c, Share.COMMENTS))
-    ]
-    if not allowed:
-        return []
-    comments = [
-        str(a.get("comment")).strip()
-        for a in Response.objects.filter(
-            campaign_id__in=allowed, tool=tool, answers__has_key="comment"
-        ).values_list("answers", flat=True)[:5000]
-        if isinstance(a, dict) and str(a.get("comment") or "").strip()
-    ]
-    if len(comments) < k:
-        return []
-    comments.sort(key=lambda text: hashlib.sha256(text.encode()).hexdigest())
-    # Redacted again as they are shown: a comment stored before a redaction rule improved is caught now.
-    return [redaction.protect(c)[:400] for c in comments[:MAX_QUOTES]]
+def kept_brief_figures(
+    scopes: Scopes, tool: Tool, k: int, wanted: Weighting
+) -> tuple[BriefFigures, list[HistoryGate]]:
+    """The brief's figures for an audience, as kept (:mod:`chalkface.insights.precomputed`) or computed
+    now and kept, and the gates whose decisions the release must save (none when they were kept)."""
+    _lazy, manifest = checkins()
+    stable = {
+        "audience": audience_of(scopes),
+        "k": k,
+        "tool": tool.slug,
+        "weighting": [wanted.available, wanted.mode, getattr(wanted.margins, "pk", None)],
+        "versions": versions_of(tool),
+        "language": translation.get_language(),
+    }
+    fresh = {"checkins": manifest.get("fingerprint")}
+    params = {"scopes": precomputed.scopes_param(scopes), "tool": tool.slug, "k": k, "weighting": wanted.mode}
+    found = precomputed.lookup("brief", stable, fresh, scopes=scopes, params=params)
+    if found is not None:
+        return found, []
+    gate = gate_for(k, scopes, tool_id=tool.slug)
+    figures = brief_figures(scoped_frame(scopes, tool), tool, k, gate=gate, weighting=wanted)
+    figures = replace(figures, as_of=manifest.get("built_at"))
+    precomputed.keep("brief", stable, fresh, figures)
+    return figures, [gate]
 
 
 def brief_for_user(
@@ -297,20 +373,24 @@ def brief_for_user(
     with_quotes: bool = True,
 ) -> BriefDocument:
     """The brief as this viewer may see it, through the release gate. Raises ``PermissionDenied``.
-    ``with_quotes=False`` leaves out staff comments (the command line's operator is no campaign's owner)."""
+    ``with_quotes=False`` leaves out what staff wrote (the command line's operator is no campaign's owner);
+    otherwise the themes last found in the comments the viewer may read are shown, through the gate too."""
+    from chalkface.insights.themes import themes_section
+
     scopes = narrow(result_scopes(user), campaign, None)
     if not scopes:
         raise PermissionDenied(_("No campaign has shared its results with you yet."))
     k = threshold_for(scopes)
-    frame = scoped_frame(scopes, tool)
     incidents = incident_summary(user, tool=tool, campaign=campaign)
-    gate = gate_for(k, scopes, tool_id=tool.slug)
-    quotes = quotes_for(user, tool, campaign, k) if with_quotes else []
-    document = build_brief(frame, tool, k, campaign=campaign, incidents=incidents, quotes=quotes, gate=gate)
-    publish(user, channel, scopes, k, document.figures, {"tool_id": tool.slug}, [gate])
+    figures, gates = kept_brief_figures(scopes, tool, k, weighting_for(scopes))
+    document = assemble_brief(figures, tool, k, campaign=campaign, incidents=incidents)
+    publish(user, channel, scopes, k, document.figures, {"tool_id": tool.slug}, gates)
     campaigns = list(Campaign.objects.filter(pk__in=list(scopes), tools=tool).order_by("opens_on", "name"))
     document.campaign_names = [c.display_name for c in campaigns]
     if campaigns:
         document.period = (min(c.opens_on for c in campaigns), max(c.closes_on for c in campaigns))
     document.meaning = brief_meaning(tool.name, k, document.n_responses)
+    if with_quotes:
+        document.themes = themes_section(user, tool, campaign=campaign, channel=channel)
+    document.parts = [part for provider in BRIEF_PARTS for part in provider(user, tool, campaigns, channel)]
     return document

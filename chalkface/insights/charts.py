@@ -10,16 +10,21 @@ only when its 95% interval does not overlap the others'.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 import re
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
 import altair as alt
 import vl_convert as vlc
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from chalkface.evidence import EstimateTable
+from chalkface.insights import precomputed
 
 FONT = "DejaVu Sans, Arial, sans-serif"
 COLOUR = "#1d4f91"  # 8.4:1 against white
@@ -49,8 +54,23 @@ class Chart:
 
     def svg(self) -> str:
         """The chart drawn on the server, with its text alternative as the SVG's accessible name."""
-        svg = flatten_svg_roles(vlc.vegalite_to_svg(self.spec))
+        svg = _drawn(self.spec_json())
         return svg.replace("<svg ", f'<svg role="img" aria-label="{_escape(self.alt)}" ', 1)
+
+
+@functools.lru_cache(maxsize=256)
+def _drawn(spec: str) -> str:
+    """A Vega-Lite spec drawn as SVG: the same figures give the same drawing, so a page viewed again (or by
+    another viewer shown the same figures) is not drawn again. Drawings are kept beside the kept figures
+    (:mod:`chalkface.insights.precomputed`), named by the hash of their spec, so that every server process
+    shares them: drawing a tool page's charts takes about a second, reading them a millisecond."""
+    name = hashlib.sha256(spec.encode()).hexdigest()
+    found = precomputed.load_text(name, "svg")
+    if found is not None:
+        return found
+    svg = flatten_svg_roles(vlc.vegalite_to_svg(json.loads(spec)))
+    precomputed.store_text(name, "svg", svg)
+    return svg
 
 
 _INNER_ARIA = re.compile(r'\s(?:role|aria-roledescription|aria-label)="[^"]*"')
@@ -103,6 +123,8 @@ def figure_rows(table: EstimateTable, group_label: Any = None) -> list[dict[str,
                 "estimate_text": value_text(statistic, row.estimate),
                 "lower_text": value_text(statistic, row.lower),
                 "upper_text": value_text(statistic, row.upper),
+                # False where the table is weighted but this group's weights could single somebody out
+                "not_weighted": row.weighted is False and not row.suppressed,
             }
         )
     return out
@@ -140,11 +162,43 @@ def estimate_title(shown: list[dict[str, Any]], measure_label: str, unit: str, g
     return _("%(measure)s by %(grouping)s, with 95%% intervals") % values
 
 
+_BUILT: OrderedDict[str, Chart] = OrderedDict()
+BUILT_MAX = 512
+
+
 def estimate_chart(
     chart_id: str, table: EstimateTable, measure_label: str, group_label: str, grouping: str | None = None
 ) -> Chart:
     """Each group's estimate as a point with its 95% interval as a bar, hidden groups left out.
-    ``group_label`` names the axis ("Role"); ``grouping`` is what the title calls it ("role")."""
+    ``group_label`` names the axis ("Role"); ``grouping`` is what the title calls it ("role").
+
+    Building a chart's spec with altair takes tens of milliseconds and a page has several, so a chart built
+    for the same figures, labels and language is built once (pages served from kept figures show the same
+    figures to every viewer), kept in this process and on disk for the others."""
+    key = json.dumps(
+        [chart_id, table.to_dict(), str(measure_label), str(group_label), str(grouping), get_language()],
+        sort_keys=True,
+        default=str,
+    )
+    found = _BUILT.get(key)
+    if found is not None:
+        _BUILT.move_to_end(key)
+        return found
+    # and kept on disk beside the figures, so that every server process shares it
+    name = "chart-" + hashlib.sha256(key.encode()).hexdigest()
+    chart = precomputed.load(name)
+    if not isinstance(chart, Chart):
+        chart = _estimate_chart(chart_id, table, measure_label, group_label, grouping)
+        precomputed.store(name, chart)
+    _BUILT[key] = chart
+    while len(_BUILT) > BUILT_MAX:
+        _BUILT.popitem(last=False)
+    return chart
+
+
+def _estimate_chart(
+    chart_id: str, table: EstimateTable, measure_label: str, group_label: str, grouping: str | None
+) -> Chart:
     statistic = _statistic(table)
     rows = figure_rows(table)
     shown = [r for r in rows if not r["suppressed"] and r["estimate"] is not None]
@@ -212,7 +266,7 @@ def estimate_chart(
     return Chart(
         chart_id,
         title,
-        chart.to_dict(),
+        chart.to_dict(validate=False),  # built by this module from fixed parts; validated in the tests
         alt_text,
         rows,
         ["group", "estimate", "interval", "n", "n_eff"],
@@ -255,5 +309,12 @@ def counts_chart(
         .configure_axis(labelFontSize=12, titleFontSize=12, labelLimit=260)
     )
     return Chart(
-        chart_id, title, chart.to_dict(), alt_text, counts, ["group", "n"], points=len(data), summary=summary
+        chart_id,
+        title,
+        chart.to_dict(validate=False),
+        alt_text,
+        counts,
+        ["group", "n"],
+        points=len(data),
+        summary=summary,
     )

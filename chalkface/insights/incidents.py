@@ -10,7 +10,7 @@ from chalkface.evidence import PublishedCount, publish_counts
 from chalkface.insights.frames import policy_for
 from chalkface.insights.wording import plain_reason
 from chalkface.register.models import Tool
-from chalkface.voice.access import incident_scopes, scope_q, threshold_for
+from chalkface.voice.access import Scopes, incident_scopes, scope_q, threshold_for
 from chalkface.voice.models import Campaign, IncidentCategory, IncidentReport, Severity
 from chalkface.workplaces.models import Organisation
 
@@ -73,9 +73,11 @@ def incident_summary(
     tool: Tool | None = None,
     campaign: Campaign | None = None,
     workplace: Organisation | None = None,
+    scopes: Scopes | None = None,
 ) -> IncidentSummary | None:
-    """Incidents the user may see (``None`` when they may see none), counted with disclosure control."""
-    scopes = incident_scopes(user)
+    """Incidents the user may see (``None`` when they may see none), counted with disclosure control.
+    ``scopes``: the user's :func:`~chalkface.voice.access.incident_scopes`, when the caller has them."""
+    scopes = incident_scopes(user) if scopes is None else scopes
     if campaign is not None:
         if campaign.pk not in scopes:
             return None

@@ -8,16 +8,19 @@ from typing import Any
 
 import polars as pl
 from django.core.exceptions import PermissionDenied
+from django.utils import translation
 from django.utils.translation import gettext as _
 
-from chalkface.evidence import EstimateTable
+from chalkface.evidence import EstimateTable, HistoryGate
+from chalkface.insights import precomputed
 from chalkface.insights.actions import release_dp_tables
+from chalkface.insights.extract import checkins
 from chalkface.insights.frames import policy_for, scoped_frame
 from chalkface.insights.history import gate_for
-from chalkface.insights.release import publish
+from chalkface.insights.release import audience_of, publish
 from chalkface.insights.results import headline_tables
 from chalkface.insights.wording import MEASURE_LABELS
-from chalkface.voice.access import can_export, narrow, result_scopes
+from chalkface.voice.access import Scopes, can_export, narrow, result_scopes
 from chalkface.voice.models import Campaign
 
 EXPORT_GROUPINGS: tuple[str, ...] = (
@@ -62,7 +65,11 @@ def data_dictionary() -> pl.DataFrame:
         ("*", "group", _("The group the row describes; 'everyone' for the whole campaign")),
         ("*", "statistic", _("share_agree: share answering agree or strongly agree; mean: average answer")),
         ("*", "n", _("Check-ins the figure rests on; empty when the figure is hidden")),
-        ("*", "n_eff", _("Effective number of check-ins (equal to n when unweighted)")),
+        (
+            "*",
+            "n_eff",
+            _("Effective number of check-ins: n over the design effect of clustering and weighting"),
+        ),
         ("*", "estimate", _("The share (0 to 1) or the mean")),
         ("*", "lower", _("Lower end of the 95% interval")),
         ("*", "upper", _("Upper end of the 95% interval")),
@@ -93,9 +100,39 @@ def campaign_export_tables(
             _("Only the campaign's owner and those it shares results with can download it.")
         )
     scopes = narrow(result_scopes(user), campaign, None)
-    frame = scoped_frame(scopes).with_columns(
+    (estimates, shown), gates = kept_estimates(scopes, campaign)
+    tables = dict(estimates)
+    publish(user, channel, scopes, campaign.threshold, shown, {"campaign": campaign.slug}, gates)
+    if dp:
+        tables.update(release_dp_tables(campaign, _export_frame(scopes)))
+    tables["data_dictionary"] = data_dictionary()
+    return tables
+
+
+def _export_frame(scopes: Scopes) -> pl.DataFrame:
+    return scoped_frame(scopes).with_columns(
         (pl.col("tool_id") + " " + pl.col("version_label")).alias("tool_version")
     )
+
+
+def kept_estimates(
+    scopes: Scopes, campaign: Campaign
+) -> tuple[tuple[dict[str, pl.DataFrame], list[Any]], list[HistoryGate]]:
+    """The campaign's estimate tables for an audience and the figures behind them (for the release), as
+    kept (:mod:`chalkface.insights.precomputed`) or computed now and kept, and the gates whose decisions
+    the release must save (none when they were kept)."""
+    _lazy, manifest = checkins()
+    stable = {
+        "audience": audience_of(scopes),
+        "campaign": [campaign.pk, campaign.threshold],
+        "language": translation.get_language(),
+    }
+    fresh = {"checkins": manifest.get("fingerprint")}
+    params = {"scopes": precomputed.scopes_param(scopes), "campaign": campaign.pk}
+    found = precomputed.lookup("export", stable, fresh, scopes=scopes, params=params)
+    if found is not None:
+        return found, []
+    frame = _export_frame(scopes)
     gate = gate_for(campaign.threshold, scopes)
     gate.joined = {"tool_version": ("tool_id", "version_label")}
     policy = policy_for(campaign.threshold, gate)
@@ -107,11 +144,8 @@ def campaign_export_tables(
         grouped = headline_tables(data, policy, (grouping,))
         shown.append(grouped)
         tables[f"estimates_by_{grouping}"] = _estimates_frame(grouped, grouping)
-    publish(user, channel, scopes, campaign.threshold, shown, {"campaign": campaign.slug}, [gate])
-    if dp:
-        tables.update(release_dp_tables(campaign, frame))
-    tables["data_dictionary"] = data_dictionary()
-    return tables
+    precomputed.keep("export", stable, fresh, (tables, shown))
+    return (tables, shown), [gate]
 
 
 FORMATS = ("csv", "xlsx", "parquet")

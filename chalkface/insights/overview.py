@@ -5,15 +5,18 @@ one plain sentence with its n and interval."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import polars as pl
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from chalkface.evidence import EvidenceError, HistoryGate, equity_gap, publish_counts, signal_list
+from chalkface.insights import precomputed
+from chalkface.insights.extract import checkins
 from chalkface.insights.frames import (
     CLUSTER,
     exposure_frame,
@@ -24,7 +27,7 @@ from chalkface.insights.frames import (
     scoped_frame,
 )
 from chalkface.insights.history import gate_for
-from chalkface.insights.release import publish
+from chalkface.insights.release import audience_of, publish
 from chalkface.insights.wording import (
     DONT_KNOW,
     MEASURES,
@@ -35,7 +38,7 @@ from chalkface.insights.wording import (
     signal_sentence,
 )
 from chalkface.register.models import Tool
-from chalkface.voice.access import result_scopes, threshold_for
+from chalkface.voice.access import incident_scopes, result_scopes, threshold_for
 from chalkface.voice.models import Campaign
 
 
@@ -58,6 +61,10 @@ class Finding:
         return out
 
 
+SHOWN = 10  # signals the overview shows
+ALERT_LIMIT = 1000  # signals kept for alerts
+
+
 @dataclass
 class Overview:
     campaigns: list[dict[str, Any]]
@@ -68,6 +75,10 @@ class Overview:
     k: int
     published: list[Any] = field(default_factory=list, repr=False)
     as_of: str | None = None
+    #: Every signal found (up to :data:`ALERT_LIMIT`), strongest first: ``signals`` are the first
+    #: :data:`SHOWN` of them; alerts (:mod:`chalkface.insights.alerts`) read them all from the same kept
+    #: figures, so a scheduled run costs no more than a page view.
+    all_signals: list[Finding] = field(default_factory=list, repr=False)
 
     @property
     def as_of_time(self) -> dt.datetime | None:
@@ -91,7 +102,7 @@ def find_signals(
     incidents: pl.DataFrame | None,
     k: int,
     *,
-    limit: int = 10,
+    limit: int = SHOWN,
     gate: HistoryGate | None = None,
 ) -> list[Finding]:
     """Version changes and incident-rate changes (Benjamini-Hochberg across all tests), and equity gaps by
@@ -171,11 +182,44 @@ def find_signals(
 
 
 def overview(user: Any, channel: str = "page.overview") -> Overview:
-    """The officer's overview: campaigns, check-ins and workplaces covered, tools, the strongest signals."""
+    """The officer's overview: campaigns, check-ins and workplaces covered, tools, the strongest signals.
+    Kept per audience until the check-ins or incident reports change (see :mod:`precomputed`)."""
     scopes = result_scopes(user)
     if not scopes:
         raise PermissionDenied(_("No campaign has shared its results with you yet."))
     k = threshold_for(scopes)
+    kept, gate = kept_overview(user, scopes, k)
+    publish(user, channel, scopes, k, kept.published, gates=[gate] if gate else [])
+    return kept
+
+
+def kept_overview(user: Any, scopes: Any, k: int) -> tuple[Overview, HistoryGate | None]:
+    """The overview's figures for an audience, as kept (:mod:`precomputed`) or computed now and kept, and
+    the gate whose decisions the release must save (``None`` when they were kept)."""
+    _lazy, manifest = checkins()
+    stable = {
+        "audience": audience_of(scopes),
+        "incidents_audience": audience_of(incident_scopes(user)),
+        "k": k,
+        "campaigns": sorted(
+            Campaign.objects.filter(pk__in=[c for c in scopes if c is not None]).values_list(
+                "pk", "threshold", "name", "name_cy"
+            )
+        ),
+        "tools": sorted(Tool.objects.values_list("slug", "name")),
+        "language": translation.get_language(),
+    }
+    fresh = {"checkins": manifest.get("fingerprint"), "incidents": precomputed.incident_state()}
+    found = precomputed.lookup("overview", stable, fresh, scopes=scopes, params={"user": user.pk, "k": k})
+    if found is not None:
+        return found, None
+    computed, gate = _overview(user, scopes, k)
+    computed = replace(computed, as_of=manifest.get("built_at"))
+    precomputed.keep("overview", stable, fresh, computed)
+    return computed, gate
+
+
+def _overview(user: Any, scopes: Any, k: int) -> tuple[Overview, HistoryGate]:
     gate = gate_for(k, scopes)
     policy = policy_for(k, gate)
     frame = scoped_frame(scopes)
@@ -225,8 +269,8 @@ def overview(user: Any, channel: str = "page.overview") -> Overview:
         ]
     (everyone,) = publish_counts([("all", frame.height, float(frame["record_key"].sum() or 0))], policy)
     published.append(everyone)
-    signals = find_signals(frame, incident_frame(user), k, gate=gate)
-    publish(user, channel, scopes, k, [*published, *(f.evidence for f in signals)], gates=[gate])
+    found = find_signals(frame, incident_frame(user), k, limit=ALERT_LIMIT, gate=gate)
+    signals = found[:SHOWN]
     return Overview(
         campaigns=campaigns,
         n_responses=everyone.n,
@@ -236,4 +280,5 @@ def overview(user: Any, channel: str = "page.overview") -> Overview:
         k=k,
         published=[*published, *(f.evidence for f in signals)],
         as_of=figures_as_of(),
-    )
+        all_signals=found,
+    ), gate

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 import polars as pl
 from django.core.exceptions import PermissionDenied
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from chalkface.evidence import (
@@ -28,11 +29,20 @@ from chalkface.evidence import (
     estimate_many,
     tool_figures,
 )
+from chalkface.insights import precomputed
+from chalkface.insights.extract import checkins
 from chalkface.insights.filters import InvalidFilter, parse_filters
-from chalkface.insights.frames import CLUSTER, figures_as_of, policy_for, scoped_frame, tool_named
+from chalkface.insights.frames import CLUSTER, policy_for, scoped_frame, tool_named
 from chalkface.insights.history import gate_for
 from chalkface.insights.incidents import IncidentSummary, incident_summary
-from chalkface.insights.release import publish
+from chalkface.insights.release import audience_of, publish
+from chalkface.insights.weighting import (
+    SLICE_NOT_WEIGHTED,
+    Weighting,
+    weigh,
+    weighable_slice,
+    weighting_for,
+)
 from chalkface.insights.wording import (
     CONTEXT_GROUPINGS,
     MEASURE_LABELS,
@@ -46,7 +56,7 @@ from chalkface.insights.wording import (
     table_notes,
 )
 from chalkface.register.models import Deployment, Tool, ToolVersion
-from chalkface.voice.access import narrow, result_scopes, threshold_for
+from chalkface.voice.access import Scopes, narrow, result_scopes, threshold_for
 from chalkface.voice.models import Campaign
 from chalkface.workplaces.models import Organisation
 
@@ -74,6 +84,7 @@ class ToolResults:
     versions: list[dict[str, Any]] = field(default_factory=list)
     incidents: IncidentSummary | None = None
     as_of: str | None = None
+    weighting: Weighting | None = None
 
     @property
     def as_of_time(self) -> dt.datetime | None:
@@ -113,6 +124,7 @@ class ToolResults:
             "versions": self.versions,
             "incidents": self.incidents.to_dict() if self.incidents else None,
             "notes": self.notes,
+            "weighting": self.weighting.to_dict() if self.weighting else None,
         }
 
 
@@ -141,9 +153,11 @@ def analyse_tool(
     *,
     groupings: Sequence[str] = tuple(CONTEXT_GROUPINGS),
     gate: HistoryGate | None = None,
+    weighted: bool = False,
 ) -> tuple[list[EstimateTable], dict[str, list[EstimateTable]], int | None, int | None]:
     """Headline and breakdowns of one tool's (already visible, already audited) check-ins, as
-    :func:`chalkface.evidence.tool_figures` computes them for the tool page, the brief and the benchmark."""
+    :func:`chalkface.evidence.tool_figures` computes them for the tool page, the brief and the benchmark.
+    ``weighted``: the frame carries the ``weight`` and ``weight_class`` of :func:`weigh`; use them."""
     figures = tool_figures(
         frame,
         tool.slug,
@@ -151,6 +165,8 @@ def analyse_tool(
         groupings=groupings,
         cluster=CLUSTER,
         policy=policy_for(k, gate),
+        weight="weight" if weighted else None,
+        weight_class="weight_class" if weighted else None,
     )
     breakdowns = {by: list(tables) for by, tables in figures.breakdowns.items()}
     return list(figures.headline), breakdowns, figures.n_responses, figures.n_workplaces
@@ -163,14 +179,18 @@ def tool_results(
     campaign: Campaign | None = None,
     filters: dict[str, str] | None = None,
     channel: str = "page.tool",
+    weighting: str | None = None,
 ) -> ToolResults:
     """Results for one tool as the viewer may see them.
 
     Without filters: headline measures and breakdowns by version, role, phase, region, deprivation and IT
     self-rating. With filters (see :data:`FILTERS`): the headline measures for that slice only. Every
     population shown is checked by the release gate against what this viewer has already seen, and
-    remembered. Raises ``PermissionDenied`` when the viewer sees no results at all (or not the campaign's),
-    :class:`SliceRefused` when the gate refuses, :class:`InvalidFilter` for an unknown filter.
+    remembered. National and regional views are weighted to the workforce unless ``weighting`` is
+    ``"none"`` (see :mod:`chalkface.insights.weighting`); the weights are fitted on the tool's whole scope
+    before any filter, so that each check-in keeps one weight in every slice. Raises ``PermissionDenied``
+    when the viewer sees no results at all (or not the campaign's), :class:`SliceRefused` when the gate
+    refuses, :class:`InvalidFilter` for an unknown filter.
     """
     tool = tool_named(tool)
     scopes = narrow(result_scopes(user), campaign, None)
@@ -178,33 +198,81 @@ def tool_results(
         raise PermissionDenied(_("No campaign has shared its results with you yet."))
     conditions = parse_filters(filters)
     k = threshold_for(scopes)
-    frame = scoped_frame(scopes, tool)
     kept = {name: str(v) for name, v in (filters or {}).items() if str(v or "").strip()}
-    as_of = figures_as_of()
-    gate = gate_for(k, scopes, tool_id=tool.slug, **conditions)
+    versions = versions_of(tool)
+    found, gates = kept_tool_figures(scopes, tool, k, conditions, weighting_for(scopes, weighting), versions)
+    headline, breakdowns, n, places, weights, as_of = found
     if conditions:
-        sub = frame.filter(pl.all_horizontal([pl.col(c) == v for c, v in conditions.items()]))
-        headline, _breakdowns, n, places = analyse_tool(sub, tool, k, groupings=(), gate=gate)
         publish(
-            user,
-            channel,
-            scopes,
-            k,
-            headline,
-            {"tool_id": tool.slug, **conditions},
-            [gate],
-            workplaces=places,
+            user, channel, scopes, k, headline, {"tool_id": tool.slug, **conditions}, gates, workplaces=places
         )
         return ToolResults(
-            tool, campaign, k, kept, conditions, n, places, headline, {}, versions_of(tool), None, as_of
+            tool, campaign, k, kept, conditions, n, places, headline, {}, versions, None, as_of, weights
         )
-    headline, breakdowns, n, places = analyse_tool(frame, tool, k, gate=gate)
     incidents = incident_summary(user, tool=tool, campaign=campaign)
     shown = [headline, *breakdowns.values(), incidents.published if incidents else []]
-    publish(user, channel, scopes, k, shown, {"tool_id": tool.slug}, [gate], workplaces=places)
+    publish(user, channel, scopes, k, shown, {"tool_id": tool.slug}, gates, workplaces=places)
     return ToolResults(
-        tool, campaign, k, {}, {}, n, places, headline, breakdowns, versions_of(tool), incidents, as_of
+        tool, campaign, k, {}, {}, n, places, headline, breakdowns, versions, incidents, as_of, weights
     )
+
+
+def kept_tool_figures(
+    scopes: Scopes,
+    tool: Tool,
+    k: int,
+    conditions: dict[str, Any],
+    wanted: Weighting,
+    versions: list[dict[str, Any]] | None = None,
+) -> tuple[tuple[Any, ...], list[HistoryGate]]:
+    """A tool's figures for an audience, as kept (:mod:`precomputed`), or computed now and kept: (headline,
+    breakdowns, n, workplaces, weighting, computed from check-ins received by), and the gates whose
+    decisions the release must save (none when they were kept: saved when they were computed)."""
+    _lazy, manifest = checkins()
+    # The figures depend on who may see them, not on who looks: kept per audience.
+    stable = {
+        "audience": audience_of(scopes),
+        "k": k,
+        "tool": tool.slug,
+        "conditions": conditions,
+        "weighting": [wanted.available, wanted.mode, getattr(wanted.margins, "pk", None)],
+        "versions": versions if versions is not None else versions_of(tool),
+        "language": translation.get_language(),  # notes made while computing are in the viewer's language
+    }
+    fresh = {"checkins": manifest.get("fingerprint")}
+    params = {
+        "scopes": precomputed.scopes_param(scopes),
+        "tool": tool.slug,
+        "k": k,
+        "weighting": wanted.mode,
+        "conditions": conditions,
+    }
+    found = precomputed.lookup("tool", stable, fresh, scopes=scopes, params=params)
+    if found is not None:
+        return found, []
+    figures, gates = _tool_figures(scopes, tool, k, conditions, wanted)
+    found = (*figures, manifest.get("built_at"))
+    precomputed.keep("tool", stable, fresh, found)
+    return found, gates
+
+
+def _tool_figures(
+    scopes: Scopes, tool: Tool, k: int, conditions: dict[str, Any], wanted: Weighting
+) -> tuple[tuple[Any, ...], list[HistoryGate]]:
+    """A tool's figures for ``scopes`` (and a slice), through the release gate: (headline, breakdowns, n,
+    workplaces, weighting), and the gates whose decisions the release must save."""
+    whole = gate_for(k, scopes, tool_id=tool.slug)
+    frame, weights = weigh(scoped_frame(scopes, tool), wanted, k, gate=whole)
+    gate = gate_for(k, scopes, tool_id=tool.slug, **conditions) if conditions else whole
+    use = weights.applied
+    if use and not weighable_slice(conditions):
+        use, weights = False, replace(weights, summary=None, why_not=str(SLICE_NOT_WEIGHTED))
+    if conditions:
+        sub = frame.filter(pl.all_horizontal([pl.col(c) == v for c, v in conditions.items()]))
+        headline, _breakdowns, n, places = analyse_tool(sub, tool, k, groupings=(), gate=gate, weighted=use)
+        return (headline, {}, n, places, weights), [gate, whole]
+    headline, breakdowns, n, places = analyse_tool(frame, tool, k, gate=gate, weighted=use)
+    return (headline, breakdowns, n, places, weights), [gate]
 
 
 class Comparison(VersionComparison):
@@ -276,6 +344,29 @@ def version_comparison(
     if before not in labels or after not in labels:
         raise InvalidFilter(_("Choose two versions of this tool."))
     k = threshold_for(scopes)
+    out, gates = kept_comparisons(scopes, tool, k, before, after)
+    publish(user, channel, scopes, k, out, {"tool_id": tool.slug}, gates)
+    return list(out)
+
+
+def kept_comparisons(
+    scopes: Scopes, tool: Tool, k: int, before: str, after: str
+) -> tuple[list[Comparison], list[HistoryGate]]:
+    """Two versions compared for an audience, kept as the tool page's figures are (see precomputed)."""
+    _lazy, manifest = checkins()
+    stable = {
+        "audience": audience_of(scopes),
+        "k": k,
+        "tool": tool.slug,
+        "versions": versions_of(tool),
+        "pair": [before, after],
+        "language": translation.get_language(),
+    }
+    fresh = {"checkins": manifest.get("fingerprint")}
+    params = {"scopes": precomputed.scopes_param(scopes), "tool": tool.slug, "k": k, "pair": [before, after]}
+    out = precomputed.lookup("compare", stable, fresh, scopes=scopes, params=params)
+    if out is not None:
+        return out, []
     frame = scoped_frame(scopes, tool)
     gate = gate_for(k, scopes, tool_id=tool.slug)
     out = []
@@ -284,8 +375,8 @@ def version_comparison(
             continue
         answered = frame.filter(pl.col(measure).is_not_null())
         out.append(compare(answered, measure, before, after, k, tool, gate=gate))
-    publish(user, channel, scopes, k, out, {"tool_id": tool.slug}, [gate])
-    return out
+    precomputed.keep("compare", stable, fresh, out)
+    return out, [gate]
 
 
 @dataclass
@@ -323,12 +414,19 @@ class WorkplaceResults:
 
 
 def workplace_results(
-    user: Any, workplace: Organisation, *, campaign: Campaign | None = None, channel: str = "page.workplace"
+    user: Any,
+    workplace: Organisation,
+    *,
+    campaign: Campaign | None = None,
+    channel: str = "page.workplace",
+    scopes: Scopes | None = None,
 ) -> WorkplaceResults:
     """A workplace's results for its rep, its employer lead (when the owner shares or owns) and officers.
 
-    Nothing is shown until at least k people in the workplace responded. Raises ``PermissionDenied``."""
-    all_scopes = narrow(result_scopes(user), campaign, None)
+    Nothing is shown until at least k people in the workplace responded. ``scopes``: the user's
+    :func:`~chalkface.voice.access.result_scopes`, when the caller has them already. Raises
+    ``PermissionDenied``."""
+    all_scopes = narrow(result_scopes(user) if scopes is None else scopes, campaign, None)
     scopes = narrow(all_scopes, None, workplace)
     k = threshold_for(scopes)
     gate = gate_for(k, scopes)

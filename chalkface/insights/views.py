@@ -21,7 +21,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from chalkface.insights import actions
 from chalkface.insights.charts import counts_chart, estimate_chart, figure_rows
@@ -30,6 +30,8 @@ from chalkface.insights.models import Alert, Subscription
 from chalkface.insights.overview import overview as officer_overview
 from chalkface.insights.redflags import tool_flags, workplace_flags
 from chalkface.insights.results import ToolResults, tool_results, version_comparison, workplace_results
+from chalkface.insights.themes import themes_section
+from chalkface.insights.weighting import CHOICES as WEIGHTING_CHOICES
 from chalkface.insights.wording import (
     CHART_LABELS,
     CONTEXT_GROUPINGS,
@@ -37,6 +39,7 @@ from chalkface.insights.wording import (
     MEASURE_LABELS,
     MEASURES,
     NO_INCIDENT_COUNTS,
+    label_for,
 )
 from chalkface.register.models import Tool, ToolVersion
 from chalkface.voice.access import can_export, can_see_results, narrow, result_scopes, visible_campaigns
@@ -75,6 +78,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         {
             "summary": summary,
             "alerts": Alert.objects.filter(user=request.user, read=False)[:10],
+            "can_download": any(can_export(request.user, c) for c in visible_campaigns(request.user)),
         },
     )
 
@@ -171,10 +175,18 @@ def tool(request: HttpRequest, slug: str) -> HttpResponse:
         "measure": measure,
         "measures": [(m, str(MEASURE_LABELS[m])) for m in MEASURES],
         "subscribed": Subscription.objects.filter(user=request.user, tool=found).exists(),
+        "weighting_choices": WEIGHTING_CHOICES,
+        "weighting_asked": request.GET.get("weighting", ""),
     }
     status = 200
     try:
-        results = tool_results(request.user, found, campaign=campaign, filters=filters)
+        results = tool_results(
+            request.user,
+            found,
+            campaign=campaign,
+            filters=filters,
+            weighting=request.GET.get("weighting") or None,
+        )
     except InvalidFilter as error:
         context["invalid"] = str(error)
         status = 400
@@ -183,8 +195,52 @@ def tool(request: HttpRequest, slug: str) -> HttpResponse:
         context["headline"] = headline_rows(results.headline)
         context.update(_charts(results, measure))
         context["group_names"] = {by: str(label) for by, label in CONTEXT_GROUPINGS.items()}
+        context["themes"] = themes_section(
+            request.user, found, campaign=campaign, conditions=results.conditions
+        )
     context["red_flags"] = tool_flags(found, context.get("results"))
     return render(request, "insights/tool.html", context, status=status)
+
+
+@login_required
+@require_POST
+def find_themes(request: HttpRequest, slug: str) -> HttpResponse:
+    """Start finding the themes in what staff wrote about a tool (on the task worker), then follow the job."""
+    from chalkface.insights.tasks import start_themes
+
+    found = get_object_or_404(Tool, slug=slug)
+    _require_results(request)
+    campaign = _campaign(request)
+    section = themes_section(request.user, found, campaign=campaign, show=False)
+    back = reverse("insights:tool", args=[found.slug]) + (f"?campaign={campaign.slug}" if campaign else "")
+    if section.state == "running" and section.run is not None and section.run.job is not None:
+        return redirect(section.run.job.get_absolute_url())
+    if section.state == "not_shared":
+        raise PermissionDenied(_("The campaign owners have not shared staff comments with you."))
+    if section.state == "too_few":
+        messages.error(request, _("There are not yet enough comments to find themes in."))
+        return redirect(back + "#what-staff-wrote")
+    job = start_themes(request.user, found, campaign)
+    return redirect(job.get_absolute_url())
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def incident_themes(request: HttpRequest, slug: str) -> HttpResponse:
+    """What keeps coming up in a campaign's incident reports (GET); start finding it (POST)."""
+    from chalkface.insights.incident_themes import incident_themes as themes_of
+    from chalkface.insights.tasks import start_incident_themes
+
+    campaign = get_object_or_404(visible_campaigns(request.user), slug=slug)
+    found = themes_of(request.user, campaign)
+    if request.method == "POST":
+        if found.state == "running" and found.run is not None and found.run.job is not None:
+            return redirect(found.run.job.get_absolute_url())
+        if found.state == "too_few":
+            messages.error(request, _("There are not yet enough reports to find themes in."))
+            return redirect(reverse("insights:incident_themes", args=[campaign.slug]))
+        return redirect(start_incident_themes(request.user, campaign).get_absolute_url())
+    return render(request, "insights/incident_themes.html", {"campaign": campaign, "found": found})
 
 
 @login_required
@@ -336,3 +392,58 @@ def subscribe(request: HttpRequest) -> HttpResponse:
 def alert_read(request: HttpRequest, pk: int) -> HttpResponse:
     found = actions.mark_alert_read(get_object_or_404(Alert, pk=pk, user=request.user))
     return redirect(found.url or reverse("insights:alerts"))
+
+
+@login_required
+def margins(request: HttpRequest) -> HttpResponse:
+    """The workforce margins national and regional figures are weighted to; officers add new ones."""
+    from chalkface.accounts.permissions import can
+    from chalkface.insights.actions import add_margins
+    from chalkface.insights.forms import MarginsForm
+    from chalkface.insights.models import WorkforceMargins
+    from chalkface.insights.weighting import current_margins
+
+    _require_results(request)
+    may_add = can(request.user, "set_workforce_margins")
+    form = MarginsForm() if may_add else None
+    status = 200
+    if request.method == "POST":
+        if not may_add:
+            raise PermissionDenied(_("Union officers and administrators add workforce margins."))
+        form = MarginsForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            add_margins(
+                request.user,
+                name=data["name"],
+                source=data["source"],
+                licence=data["licence"],
+                margins=data["margins"],
+            )
+            messages.success(
+                request,
+                _("The margins have been added: national and regional figures are now weighted to them."),
+            )
+            return redirect("insights:margins")
+        status = 400
+    current = current_margins()
+    table = []
+    if current is not None:
+        for margin, counts in current.margins.items():
+            total = sum(counts.values()) or 1.0
+            for category, count in counts.items():
+                table.append(
+                    {
+                        "margin": str(CONTEXT_GROUPINGS.get(margin, margin)),
+                        "category": str(label_for(margin, category)),
+                        "count": count,
+                        "share": 100 * count / total,
+                    }
+                )
+    context = {
+        "current": current,
+        "table": table,
+        "earlier": WorkforceMargins.objects.exclude(pk=getattr(current, "pk", None))[:20],
+        "form": form,
+    }
+    return render(request, "insights/margins.html", context, status=status)

@@ -26,7 +26,7 @@ def incident_json(incident: IncidentReport) -> dict[str, Any]:
     return {
         "incident_id": str(incident.pk),
         "title": f"{incident.get_category_display()}: {tool.name}",
-        "description": incident.description,
+        "description": incident.shown_description(),
         "date": incident.month.isoformat(),
         "AllegedDeployerOfAISystem": [incident.workplace.name],
         "AllegedDeveloperOfAISystem": [tool.supplier.name],

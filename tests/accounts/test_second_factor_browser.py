@@ -14,7 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.accounts.test_second_factor import app_code
 from tests.base import PASSWORD, BaseTestCase
-from tests.browser import ARGS, chromium
+from tests.browser import ARGS, chromium, screenshot
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "second-factor"
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -87,7 +87,7 @@ def test_a_rep_sets_up_an_authenticator_app_and_confirms_the_next_log_in(
     log_in()
     assert page.inner_text("h1") == words["set_up"]
     assert page.locator(".qr-code svg").count() == 1 and not _overflows(page)
-    page.screenshot(path=str(ARTIFACTS / f"{name}-1-set-up.png"), full_page=True)
+    screenshot(page, ARTIFACTS / f"{name}-1-set-up.png")
     device = TOTPDevice.objects.get(user=rep, confirmed=False)
     page.fill("#id_code", app_code(device))
     page.click("main form button[type=submit]")
@@ -98,7 +98,7 @@ def test_a_rep_sets_up_an_authenticator_app_and_confirms_the_next_log_in(
         t in shown for t in StaticToken.objects.filter(device__user=rep).values_list("token", flat=True)
     )
     assert not _overflows(page)
-    page.screenshot(path=str(ARTIFACTS / f"{name}-2-backup-codes.png"), full_page=True)
+    screenshot(page, ARTIFACTS / f"{name}-2-backup-codes.png")
     page.get_by_role("link", name=words["go_on"]).click()
     page.wait_for_load_state()
     assert words["home"] in page.inner_text("h1")
@@ -108,7 +108,7 @@ def test_a_rep_sets_up_an_authenticator_app_and_confirms_the_next_log_in(
     page.wait_for_load_state()
     log_in()
     assert page.inner_text("h1") == words["confirm"]
-    page.screenshot(path=str(ARTIFACTS / f"{name}-3-confirm.png"), full_page=True)
+    screenshot(page, ARTIFACTS / f"{name}-3-confirm.png")
     device.refresh_from_db()
     page.fill("#id_code", app_code(device, steps_ahead=1))
     page.click("main form button[type=submit]")

@@ -103,23 +103,29 @@ def english_left(html: str, allowed: set[str]) -> list[str]:
     return found
 
 
+#: Names a Welsh page shows as they are: the product's, a language's, file formats', a public service's.
+PROPER_NOUNS = frozenset(
+    [
+        "Chalkface",
+        "English",
+        "CSV",
+        "Excel (XLSX)",
+        "Parquet",
+        "JSON",
+        "API",
+        "OpenAPI",
+        "Get Information About Schools",
+    ]
+)
+
+
 class WelshPagesTestCase(InsightTestCase):
     def allowed(self) -> set[str]:
         from chalkface.register.models import Supplier, Tool
         from chalkface.voice.models import Campaign
         from chalkface.workplaces.models import Organisation
 
-        names = {
-            "Chalkface",
-            "English",
-            "CSV",
-            "Excel (XLSX)",
-            "Parquet",
-            "JSON",
-            "API",
-            "OpenAPI",
-            "Get Information About Schools",
-        }
+        names = set(PROPER_NOUNS)
         names |= set(Tool.objects.values_list("name", flat=True))
         names |= set(Supplier.objects.values_list("name", flat=True))
         names |= set(Organisation.objects.values_list("name", flat=True))

@@ -80,3 +80,21 @@ class InsightTestCase(BaseTestCase):
                 )
             )
         IncidentReport.objects.bulk_create(incidents)
+
+    def add_check_in(self, record_key: int | None = None) -> Response:
+        """One more teacher's check-in at Oakfield about version 2.0, like the first one there."""
+        template = Response.objects.filter(workplace=self.oakfield).first()
+        assert template is not None
+        extra = {"record_key": record_key} if record_key is not None else {}
+        return Response.objects.create(
+            campaign=self.campaign,
+            question_set_version=template.question_set_version,
+            workplace=self.oakfield,
+            tool=self.tool,
+            tool_version=self.v2,
+            week=dt.date(2025, 10, 13),
+            role="teacher",
+            answers=dict(template.answers),
+            source=Source.CODE,
+            **extra,
+        )

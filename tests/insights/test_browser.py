@@ -15,21 +15,11 @@ from django.db import connections
 from pypdf import PdfReader
 
 from tests.base import PASSWORD
-from tests.browser import ARGS, chromium
+from tests.browser import ARGS, Axe, chromium
 from tests.insights.fixtures import InsightTestCase
 from tests.jobs.helpers import run_worker
 
 DB_WORKER = "django_tasks.backends.database.management.commands.db_worker"
-AXE = "/static/vendor/axe-core/axe.min.js"
-SERIOUS = ("serious", "critical")
-# Only what axe finds: each violation's rule, impact, help text and the first few elements.
-AXE_RUN = """async () => {
-  const result = await axe.run(document, {resultTypes: ["violations"]});
-  return result.violations.map(v => ({
-    id: v.id, impact: v.impact, help: v.help,
-    nodes: v.nodes.slice(0, 5).map(n => n.html.slice(0, 300)),
-  }));
-}"""
 
 
 def _data() -> Any:
@@ -66,25 +56,9 @@ def _run_worker_beside_the_browser() -> None:
         raise failures[0]
 
 
-class Audit:
-    """Runs axe-core on each page visited and keeps the serious and critical violations."""
-
-    def __init__(self, base: str) -> None:
-        self.base = base
-        self.visited: list[str] = []
-        self.violations: dict[str, list[dict[str, Any]]] = {}
-
-    def check(self, page: Any, name: str) -> None:
-        page.add_script_tag(url=f"{self.base}{AXE}")
-        found = [v for v in page.evaluate(AXE_RUN) if v["impact"] in SERIOUS]
-        self.visited.append(name)
-        if found:
-            self.violations[name] = found
-
-
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_an_officer_filters_is_refused_and_downloads_a_brief_with_no_serious_accessibility_faults(
+def test_an_officer_filters_is_refused_and_downloads_a_brief_with_no_accessibility_faults(
     live_server: Any,
 ) -> None:
     from playwright.sync_api import sync_playwright
@@ -93,7 +67,7 @@ def test_an_officer_filters_is_refused_and_downloads_a_brief_with_no_serious_acc
     data = _data()
     base = live_server.url
     tool_url = f"{base}/insights/tools/{data.tool.slug}/"
-    audit = Audit(base)
+    audit = Axe(base)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=executable, args=ARGS)
         try:
@@ -172,7 +146,7 @@ def test_an_officer_filters_is_refused_and_downloads_a_brief_with_no_serious_acc
         "brief job (queued)",
         "brief job (done)",
     ]
-    assert audit.violations == {}, audit.violations
+    assert audit.violations == {}, audit.report()
 
 
 @pytest.mark.browser

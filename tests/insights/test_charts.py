@@ -132,3 +132,45 @@ class ChartTestCase(SimpleTestCase):
             empty = counts_chart("e", [], "Digwyddiadau", "Categori", str(NO_INCIDENT_COUNTS))
         assert "with 95% intervals" not in chart.title and "Teacher" not in chart.alt
         assert "No incident counts" not in empty.title
+
+    def test_a_chart_of_the_same_figures_is_built_once_per_language(self) -> None:
+        figures = table("time_saved_hours", "role", [("teacher", 1.0, 0.2, 1.8)])
+        first = estimate_chart("same", figures, "Time saved", "Role", "role")
+        assert estimate_chart("same", figures, "Time saved", "Role", "role") is first
+        with translation.override("cy"):
+            welsh = estimate_chart("same", figures, "Amser", "Rôl", "rôl")
+        assert welsh is not first and welsh.title != first.title
+        other = table("time_saved_hours", "role", [("teacher", 1.5, 0.7, 2.3)])
+        assert estimate_chart("same", other, "Time saved", "Role", "role").spec != first.spec
+
+
+class ChartSchemaTests(SimpleTestCase):
+    """The pages build specs without Altair's validation (it is slow); every kind of chart is valid here."""
+
+    def test_every_kind_of_chart_is_a_valid_vega_lite_spec(self) -> None:
+        from altair.utils.schemapi import validate_jsonschema
+        from altair.vegalite.v6.schema.core import load_schema
+
+        schema = load_schema()  # the whole Vega-Lite schema Altair ships
+        counts = [
+            {"code": "bias", "label": "Bias", "n": 14, "suppressed": False, "reason": ""},
+            {"code": "privacy", "label": "Privacy", "n": 12, "suppressed": False, "reason": ""},
+        ]
+        with translation.override("en"):
+            charts = [
+                estimate_chart(
+                    "c1",
+                    table("workload", "role", [("teacher", 0.4, 0.3, 0.5)], statistic="share_agree"),
+                    "Workload",
+                    "Role",
+                ),
+                estimate_chart(
+                    "c2",
+                    table("time_saved_hours", "role", [("teacher", 1.2, 0.5, 1.9)]),
+                    "Time saved",
+                    "Role",
+                ),
+                counts_chart("c3", counts, "Incident reports", "Category", str(NO_INCIDENT_COUNTS)),
+            ]
+        for chart in charts:
+            validate_jsonschema(chart.spec, schema)

@@ -58,7 +58,7 @@ class JobTests(BaseTestCase):
         self.assertEqual(job.status, JobStatus.QUEUED)
         self.login(self.olivia)
         page = self.client.get(job.get_absolute_url())
-        self.assertContains(page, 'http-equiv="refresh"')  # without JavaScript the page reloads itself
+        self.assertContains(page, 'id="check-again"')  # without JavaScript, a link asks for the news
         self.assertContains(page, 'hx-trigger="every 1s"')  # with JavaScript, HTMX polls the progress
         run_worker()
         job.refresh_from_db()
@@ -66,7 +66,7 @@ class JobTests(BaseTestCase):
         page = self.client.get(job.get_absolute_url())
         self.assertContains(page, "Counted to 5.")
         self.assertContains(page, '<progress id="job-bar" max="5" value="5">')
-        self.assertNotContains(page, 'http-equiv="refresh"')
+        self.assertNotContains(page, 'id="check-again"')
         self.assertNotContains(page, "hx-trigger")
 
     def test_it_answers_htmx_with_just_the_progress(self) -> None:

@@ -147,6 +147,22 @@ class IncidentTriageTests(VoiceTestCase):
         response = self.client.post(url, {"status": "new"})
         self.assertContains(response, "cannot move to")
 
+    def test_a_description_stored_before_a_rule_improved_is_redacted_when_shown_and_exported(self) -> None:
+        incident = self.report()
+        # written straight into the database, as if stored before the redactor knew to catch it
+        IncidentReport.objects.filter(pk=incident.pk).update(
+            description="Mrs Sarah Jones (sarah.jones@example.org) saw it mark the wrong pupils."
+        )
+        self.login(self.olivia)
+        page = self.client.get(reverse("voice:incident", args=[incident.pk])).content.decode()
+        exported = self.client.get(
+            reverse("voice:incidents_export", args=[self.campaign.slug])
+        ).content.decode()
+        for shown in (page, exported):
+            self.assertNotIn("Sarah Jones", shown)
+            self.assertNotIn("sarah.jones@example.org", shown)
+            self.assertIn("mark the wrong pupils", shown)
+
     def test_it_exports_reports_with_ai_incident_database_fields(self) -> None:
         self.report()
         self.login(self.olivia)

@@ -47,6 +47,7 @@ def load_synth(directory: Path, actor: User | None = None) -> dict[str, Any]:
     with transaction.atomic():
         counts = write_register(tables)
         counts.update(load_responses(directory, actor=actor))
+        counts["workforce_margins"] = _load_margins(directory, manifest, actor)
         audit.record(
             actor,
             "synth.loaded",
@@ -56,6 +57,27 @@ def load_synth(directory: Path, actor: User | None = None) -> dict[str, Any]:
             object_type="core.synth",
         )
     return counts
+
+
+def _load_margins(directory: Path, manifest: dict[str, Any], actor: User | None) -> int:
+    """The population margins the synthetic check-ins were drawn from (truth.json), as the workforce margins
+    national figures are weighted to: 1 if there were any, else 0."""
+    from chalkface.insights.models import WorkforceMargins
+
+    truth_path = directory / "truth.json"
+    truth = json.loads(truth_path.read_text()) if truth_path.exists() else {}
+    population = truth.get("truths", {}).get("response_bias", {}).get("population", {})
+    margins = population.get("margins") or {}
+    if not all(margins.get(m) for m in ("role", "phase", "region")):
+        return 0
+    WorkforceMargins.objects.create(
+        name=f"Synthetic workforce (seed {manifest.get('seed', '?')})",
+        source="chalkface synth, truth.json: demonstration figures, not a real workforce",
+        licence="Synthetic data",
+        margins={m: {str(c): float(v) for c, v in margins[m].items()} for m in ("role", "phase", "region")},
+        added_by=actor,
+    )
+    return 1
 
 
 def ensure_demo(

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import Count
 
 from chalkface.accounts.models import Membership, Role, User
-from chalkface.demo.actions.checkins import SYNTHETIC_CAMPAIGN
+from chalkface.demo.actions.checkins import SYNTHETIC_CAMPAIGN, SYNTHETIC_CAMPAIGN_NAME_CY
 from chalkface.voice.models import Campaign, CampaignShare, Share
 from chalkface.workplaces.models import Organisation
 
@@ -22,7 +22,8 @@ OPEN_AHEAD = dt.timedelta(weeks=6)
 
 @transaction.atomic
 def keep_campaign_open(today: dt.date) -> Campaign | None:
-    """The demo's campaign is open today and for some weeks ahead, whenever the demo is run."""
+    """The demo's campaign is open today and for some weeks ahead, whenever the demo is run (and has its
+    Welsh name, which demos set up before it had one lack)."""
     campaign = Campaign.objects.filter(slug=SYNTHETIC_CAMPAIGN).first()
     if campaign is None:
         return None
@@ -30,7 +31,9 @@ def keep_campaign_open(today: dt.date) -> Campaign | None:
         campaign.opens_on = today
     if campaign.closes_on < today + dt.timedelta(weeks=1):
         campaign.closes_on = today + OPEN_AHEAD
-    campaign.save(update_fields=["opens_on", "closes_on"])
+    if not campaign.name_cy:
+        campaign.name_cy = SYNTHETIC_CAMPAIGN_NAME_CY
+    campaign.save(update_fields=["opens_on", "closes_on", "name_cy"])
     return campaign
 
 

@@ -230,6 +230,8 @@ def _month(value: Any) -> Any:
 
 
 SYNTHETIC_CAMPAIGN = "synthetic-checkins"
+SYNTHETIC_CAMPAIGN_NAME = "Synthetic check-ins"
+SYNTHETIC_CAMPAIGN_NAME_CY = "Holiaduron synthetig"
 
 
 def _synthetic_campaign(frame: pl.DataFrame, version: Any) -> Campaign:
@@ -247,7 +249,8 @@ def _synthetic_campaign(frame: pl.DataFrame, version: Any) -> Campaign:
     closes = weeks.max() if frame.height else opens
     campaign = Campaign.objects.create(
         slug=SYNTHETIC_CAMPAIGN,
-        name="Synthetic check-ins",
+        name=SYNTHETIC_CAMPAIGN_NAME,
+        name_cy=SYNTHETIC_CAMPAIGN_NAME_CY,
         owner=branch,
         question_set_version=version,
         opens_on=opens,

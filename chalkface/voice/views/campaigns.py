@@ -142,6 +142,9 @@ def campaign_detail(request: AuthenticatedRequest, slug: str) -> HttpResponse:
         "can_manage": perms.can_manage(request.user, campaign),
         "can_act": perms.can_act(request.user, campaign),
         "can_see_incidents": perms.can_see_incidents(request.user, campaign),
+        # who may read its conversations (the rule of chalkface.conversations.views.can_read_report)
+        "can_read_conversations": perms.can_manage(request.user, campaign)
+        or perms.shared_with(request.user, campaign, Share.RESULTS),
         "batches": CodeBatch.objects.filter(campaign=campaign, workplace__in=workplaces).select_related(
             "workplace"
         ),

@@ -93,6 +93,14 @@ def audit_action(action: str) -> str:
 
 
 @register.filter
+def audit_summary(event: Any) -> str:
+    """An audit entry's summary in the viewer's language, read back from what its action wrote."""
+    from chalkface.web.audit_words import summary_words
+
+    return summary_words(event.action, event.summary)
+
+
+@register.filter
 def audit_field(name: str) -> str:
     """A changed field's name in the users' words."""
     from chalkface.web.audit_words import field_label
