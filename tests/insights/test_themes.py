@@ -268,14 +268,18 @@ class ThemesOnTheToolPageTests(ThemeFixture):
         self.assertEqual(ReleaseRecord.objects.filter(channel="page.tool").count(), before + 2)
 
     def test_it_is_in_welsh_on_a_welsh_page(self) -> None:
-        self.find()
-        self.login(self.olivia)
-        self.client.cookies["django_language"] = "cy"
-        html = self.client.get(
-            reverse("insights:tool", args=[self.tool.slug]) + f"?campaign={self.campaign.slug}",
-            HTTP_ACCEPT_LANGUAGE="cy",
-        ).content.decode()
+        with mock.patch.object(theme_pages, "N_QUOTES", 1000):
+            self.find()
+            self.login(self.olivia)
+            self.client.cookies["django_language"] = "cy"
+            html = self.client.get(
+                reverse("insights:tool", args=[self.tool.slug]) + f"?campaign={self.campaign.slug}",
+                HTTP_ACCEPT_LANGUAGE="cy",
+            ).content.decode()
         section = html.split('id="what-staff-wrote"')[1]
+        # the quotes that named the school read "[gweithle]" in Welsh (stored text keeps "[workplace]")
+        self.assertIn("[gweithle]", section)
+        self.assertNotIn("[workplace]", section)
         self.assertIn("Yr hyn a ysgrifennodd staff", section)
         self.assertIn("Canfuwyd y themâu", section)
         for english in ("Themes found on", "comments, in", "Find the themes", "of the comments"):

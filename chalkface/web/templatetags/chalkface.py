@@ -4,13 +4,16 @@ What a user may do is asked in templates through the ``permissions`` library of 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms, template
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import pgettext_lazy
 
+from chalkface.redaction.spans import KINDS
 from chalkface.web import labels as vocab_labels
 from chalkface.web.forms import field_anchor
 
@@ -112,3 +115,24 @@ def audit_field(name: str) -> str:
 def web_address(url: str) -> str:
     """``url`` if it is an http(s) address, else "" (imported data never puts a script in a link)."""
     return url if url.lower().startswith(("https://", "http://")) else ""
+
+
+# The markers the redactor writes in place of identifying text, as a reader of the page's language reads
+# them. Stored text and exports keep the markers of :data:`chalkface.redaction.spans.KINDS`; pages show these.
+MARKER_WORDS = {
+    "[email]": pgettext_lazy("redaction marker", "[email]"),
+    "[link]": pgettext_lazy("redaction marker", "[link]"),
+    "[phone]": pgettext_lazy("redaction marker", "[phone]"),
+    "[postcode]": pgettext_lazy("redaction marker", "[postcode]"),
+    "[number]": pgettext_lazy("redaction marker", "[number]"),
+    "[workplace]": pgettext_lazy("redaction marker", "[workplace]"),
+    "[name]": pgettext_lazy("redaction marker", "[name]"),
+}
+assert set(MARKER_WORDS) == set(KINDS.values()), "every marker the redactor writes has words here"
+_MARKER = re.compile("|".join(re.escape(m) for m in MARKER_WORDS))
+
+
+@register.filter
+def markers(text: Any) -> str:
+    """Redacted text with its markers (``[name]``) in the page's language; the text is escaped as usual."""
+    return _MARKER.sub(lambda m: str(MARKER_WORDS[m.group(0)]), "" if text is None else str(text))
