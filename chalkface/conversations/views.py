@@ -19,6 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -83,6 +84,20 @@ def participant_of(request: HttpRequest, conversation: Conversation) -> str | No
         return None
 
 
+def form_token(conversation: Conversation, participant: str) -> str:
+    """What the participant's own pages put in each form they post: a keyed hash of the participant's key.
+
+    Django's CSRF check cannot serve here: these pages send no referrer, so browsers post with ``Origin:
+    null``, and they have no session to hold a token. A page on another site can neither read the key (it is
+    in an HTTP-only cookie) nor this token, so it cannot make a post that counts, even where a browser sends
+    the SameSite=Lax cookie with it."""
+    return salted_hmac(f"chalkface.conversations.form.{conversation.pk}", participant).hexdigest()[:32]
+
+
+def _from_own_page(request: HttpRequest, conversation: Conversation, participant: str) -> bool:
+    return constant_time_compare(request.POST.get("form_token", ""), form_token(conversation, participant))
+
+
 def _admit(conversation: Conversation, key: str) -> HttpResponse:
     response = redirect(f"{reverse('conversations:vote', args=[conversation.pk])}?lang={_lang()}")
     response.set_cookie(
@@ -91,8 +106,8 @@ def _admit(conversation: Conversation, key: str) -> HttpResponse:
         path=reverse("conversations:vote", args=[conversation.pk]),
         secure=settings.SESSION_COOKIE_SECURE,
         httponly=True,
-        # Lax: a page on another site can never post with it, which is what protects these forms from
-        # cross-site requests (they carry no CSRF token: the pages send no referrer, so no origin either)
+        # Lax: a page on another site cannot post with it in today's browsers; the forms' own token
+        # (form_token) protects them where a browser would
         samesite="Lax",
     )
     return response
@@ -192,7 +207,7 @@ def _not_in(request: HttpRequest, conversation: Conversation) -> HttpResponse:
     return render(request, "conversations/not_in.html", context, status=403)
 
 
-@csrf_exempt  # the participant's cookie is SameSite=Lax: see _admit
+@csrf_exempt  # checked by the participant's own form token instead: see form_token
 @participant_page
 @require_http_methods(["GET", "POST"])
 def vote(request: HttpRequest, pk: int) -> HttpResponse:
@@ -201,7 +216,11 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
     if participant is None:
         return _not_in(request, conversation)
     error = ""
-    if request.method == "POST":
+    if request.method == "POST" and not _from_own_page(request, conversation, participant):
+        error = _(
+            "Your vote was not counted: it did not come from this conversation's page. Vote again below."
+        )
+    elif request.method == "POST":
         try:
             actions.cast_vote(
                 conversation,
@@ -230,11 +249,12 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
         "error": error,
         "lang": _lang(),
         "added": request.GET.get("added", ""),
+        "form_token": form_token(conversation, participant),
     }
     return render(request, "conversations/vote.html", context, status=400 if error else 200)
 
 
-@csrf_exempt  # the participant's cookie is SameSite=Lax: see _admit
+@csrf_exempt  # checked by the participant's own form token instead: see form_token
 @participant_page
 @require_http_methods(["GET", "POST"])
 def add(request: HttpRequest, pk: int) -> HttpResponse:
@@ -244,7 +264,14 @@ def add(request: HttpRequest, pk: int) -> HttpResponse:
         return _not_in(request, conversation)
     form = StatementForm(request.POST or None)
     similar: list[tuple[Statement, str]] = []
-    if request.method == "POST" and form.is_valid():
+    forged = request.method == "POST" and not _from_own_page(request, conversation, participant)
+    if forged:
+        form.is_valid()  # keeps what they typed, with this error on the box
+        form.add_error(
+            "text",
+            _("Your statement was not added: it did not come from this conversation's page. Send it again."),
+        )
+    elif request.method == "POST" and form.is_valid():
         text = form.cleaned_data["text"]
         if request.POST.get("confirm") != "yes":
             accepted = list(conversation.statements.filter(status=StatementStatus.ACCEPTED))
@@ -259,8 +286,14 @@ def add(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 held = "held" if statement.status == StatementStatus.PENDING else "shown"
                 return redirect(f"{reverse('conversations:vote', args=[pk])}?lang={_lang()}&added={held}")
-    context = {"conversation": conversation, "form": form, "similar": similar, "lang": _lang()}
-    return render(request, "conversations/add.html", context)
+    context = {
+        "conversation": conversation,
+        "form": form,
+        "similar": similar,
+        "lang": _lang(),
+        "form_token": form_token(conversation, participant),
+    }
+    return render(request, "conversations/add.html", context, status=400 if forged else 200)
 
 
 # --- People who run conversations -------------------------------------------------------------------------

@@ -6,9 +6,9 @@ import random
 from typing import Any
 
 from django.test import Client
-from django.urls import reverse
+from django.urls import resolve, reverse
 
-from chalkface.conversations import actions
+from chalkface.conversations import actions, views
 from chalkface.conversations.models import Conversation
 from tests.voice.helpers import VoiceTestCase
 
@@ -24,6 +24,21 @@ SEEDS = [
 ]
 
 
+class ParticipantClient(Client):
+    """A participant's browser: posts to a conversation's vote and add pages carry the form token its pages
+    put in their forms, as a real browser's would."""
+
+    def post(self, path: str, data: Any = None, *args: Any, **kwargs: Any) -> Any:
+        match = resolve(path.split("?")[0])
+        if match.url_name in ("vote", "add") and isinstance(data, dict) and "form_token" not in data:
+            conversation = Conversation.objects.get(pk=match.kwargs["pk"])
+            cookie = self.cookies.get(f"cf_talk_{conversation.pk}")
+            if cookie is not None:
+                key = views._signer(conversation).unsign(cookie.value)
+                data = {**data, "form_token": views.form_token(conversation, key)}
+        return super().post(path, data, *args, **kwargs)
+
+
 class ConversationTestCase(VoiceTestCase):
     @classmethod
     def setUpTestData(cls) -> None:
@@ -36,7 +51,7 @@ class ConversationTestCase(VoiceTestCase):
 
     def enter(self, client: Client | None = None, conversation: Conversation | None = None) -> Client:
         """A new participant, let in with a fresh access code."""
-        client = client or Client()
+        client = client or ParticipantClient()
         conversation = conversation or self.conversation
         code = self.codes(1)[0]
         url = reverse("conversations:code_entry", args=[self.campaign.slug, conversation.pk])

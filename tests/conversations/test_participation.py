@@ -9,7 +9,7 @@ from django.urls import reverse
 from chalkface.conversations import actions
 from chalkface.conversations.models import Statement, StatementStatus, Vote
 from chalkface.voice.models import AccessCode
-from tests.conversations.helpers import SEEDS, ConversationTestCase
+from tests.conversations.helpers import SEEDS, ConversationTestCase, ParticipantClient
 
 
 class EnteringTests(ConversationTestCase):
@@ -108,6 +108,33 @@ class VotingTests(ConversationTestCase):
         self.assertEqual(forged.post(url, {"statement": statement.pk, "vote": "1"}).status_code, 403)
         self.assertEqual(Vote.objects.count(), 0)
 
+    def test_a_post_from_another_page_with_the_participants_cookie_counts_no_vote(self) -> None:
+        # what a page on another site could make a browser send: the participant's cookie, but not the token
+        # their own page carries (the control, with the token, counts)
+        client = self.enter()
+        statement = Statement.objects.filter(conversation=self.conversation).first()
+        url = reverse("conversations:vote", args=[self.conversation.pk])
+        for token in ("", "0" * 32):
+            response = client.post(url, {"statement": statement.pk, "vote": "1", "form_token": token})
+            self.assertEqual(response.status_code, 400)
+            self.assertContains(response, "Your vote was not counted", status_code=400)
+        self.assertEqual(Vote.objects.count(), 0)
+        self.assertEqual(client.post(url, {"statement": statement.pk, "vote": "1"}).status_code, 302)
+        self.assertEqual(Vote.objects.count(), 1)
+
+    def test_each_participants_forms_carry_their_own_token(self) -> None:
+        url = reverse("conversations:vote", args=[self.conversation.pk])
+        one, two = self.enter(), self.enter()
+        tokens = []
+        for client in (one, two):
+            page = client.get(url).content.decode()
+            tokens.append(page.split('name="form_token" value="')[1].split('"')[0])
+        self.assertNotEqual(tokens[0], tokens[1])
+        statement = Statement.objects.filter(conversation=self.conversation).first()
+        stolen = {"statement": statement.pk, "vote": "1", "form_token": tokens[1]}
+        self.assertEqual(one.post(url, stolen).status_code, 400)  # one person's token is no use to another
+        self.assertEqual(Vote.objects.count(), 0)
+
     def test_votes_are_refused_once_the_conversation_is_closed(self) -> None:
         client = self.enter()
         actions.edit_conversation(None, self.conversation, {"is_open": False})
@@ -168,6 +195,14 @@ class AddingStatementsTests(ConversationTestCase):
         actions.moderate(None, held, StatementStatus.ACCEPTED)
         self.assertEqual(self.vote_all(client, lambda _t: 1), 1)
 
+    def test_a_statement_posted_from_another_page_is_not_added_and_the_text_is_kept(self) -> None:
+        client = self.enter()
+        text = "The canteen queue is too long on Fridays."
+        response = client.post(self.url(), {"text": text, "confirm": "yes", "form_token": "forged"})
+        self.assertContains(response, "Your statement was not added", status_code=400)
+        self.assertContains(response, text, status_code=400)  # what they typed is still in the box
+        self.assertFalse(Statement.objects.filter(seeded=False).exists())
+
     def test_names_and_contact_details_are_removed_before_a_statement_is_kept(self) -> None:
         client = self.enter()
         client.post(
@@ -181,7 +216,7 @@ class AddingStatementsTests(ConversationTestCase):
 class UnlinkableTests(ConversationTestCase):
     def test_nothing_stored_links_a_vote_to_a_code_a_time_or_a_device(self) -> None:
         code = self.codes(1)[0]
-        client = Client(HTTP_USER_AGENT="Browser/1.0", REMOTE_ADDR="203.0.113.9")
+        client = ParticipantClient(HTTP_USER_AGENT="Browser/1.0", REMOTE_ADDR="203.0.113.9")
         self.enter(client)
         self.vote_all(client, lambda _t: 1)
         client.post(
