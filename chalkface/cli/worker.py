@@ -23,9 +23,10 @@ def worker(batch: bool, interval: float) -> None:
     """Run the task worker: background work such as imports from the web (django-tasks' db_worker), and
     every minute the sweep that moves waiting submissions into the results, keeps a month's partition of the
     check-ins ready two years ahead (PostgreSQL), brings the copy the figures are computed from up to date
-    and computes the figures recent viewers will ask for, deletes rate-limit counters whose window has
-    ended, and marks failed every job still running after CHALKFACE_JOB_TIMEOUT_SECONDS (its worker
-    stopped, or it ran too long)."""
+    and computes the figures recent viewers will ask for, finds themes in staff comments again for whoever
+    asked once at least a campaign's threshold of new comments have come in, deletes rate-limit counters
+    whose window has ended, and marks failed every job still running after CHALKFACE_JOB_TIMEOUT_SECONDS
+    (its worker stopped, or it ran too long)."""
     setup_django()
     from django.core.management import call_command
 
@@ -42,7 +43,7 @@ SWEEP_SECONDS = 60.0
 
 
 def _sweep() -> None:
-    from chalkface.insights import extract, warming
+    from chalkface.insights import extract, theme_refresh, warming
     from chalkface.jobs.actions import fail_stalled
     from chalkface.limits.actions import sweep as forget_rate_windows
     from chalkface.voice.actions import sweep
@@ -55,6 +56,8 @@ def _sweep() -> None:
     extract.refresh(verify=True)
     # and find the figures of the audiences that look at them already computed (at most every 5 minutes)
     warming.warm()
+    # themes found again for whoever asked, once k or more new comments have come in
+    theme_refresh.requeue_stale()
     forget_rate_windows()
     # a job whose worker died, or that ran past its limit, ends as failed with the reason
     fail_stalled()

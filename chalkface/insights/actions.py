@@ -257,12 +257,26 @@ def mark_alert_read(alert: Alert) -> Alert:
 
 @transaction.atomic
 def queue_theme_run(
-    tool: Tool | None, audience: str, job: Any, n_texts: int, kind: str = "comments"
+    tool: Tool | None,
+    audience: str,
+    job: Any,
+    n_texts: int,
+    kind: str = "comments",
+    *,
+    asked_by: Any = None,
+    campaign: Any = None,
 ) -> ThemeRun:
     """A run of theme discovery for ``audience``'s comments about ``tool`` (or, ``kind="incidents"``, the
-    incident reports ``audience`` names), waiting for its job."""
+    incident reports ``audience`` names), waiting for its job; ``asked_by`` (in ``campaign``) asked for it."""
     return ThemeRun.objects.create(
-        kind=kind, tool=tool, audience=audience[:300], job=job, n_texts=n_texts, fingerprint=""
+        kind=kind,
+        tool=tool,
+        audience=audience[:300],
+        job=job,
+        n_texts=n_texts,
+        fingerprint="",
+        asked_by=asked_by,
+        campaign=campaign,
     )
 
 

@@ -143,6 +143,14 @@ class ThemeRun(models.Model):
     fingerprint = models.CharField(max_length=64, help_text=_("Digest of the comments the themes came from"))
     status = models.CharField(max_length=10, choices=ThemeRunStatus.choices, default=ThemeRunStatus.RUNNING)
     job = models.ForeignKey("jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    #: Who asked, and within which campaign (none: all they may read): the worker finds the themes again for
+    #: them once enough new comments have come in (``chalkface.insights.theme_refresh``).
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    campaign = models.ForeignKey(
+        "voice.Campaign", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     n_texts = models.PositiveIntegerField(default=0)
     seed = models.PositiveIntegerField(default=0)
     result = models.JSONField(default=dict)

@@ -53,8 +53,9 @@ def _run_theme_job(job_id: str, work: Any) -> None:
             actions.fail_theme_run(run.pk)
 
 
-def start_themes(user: Any, tool: Tool, campaign: Campaign | None) -> Any:
-    """Queue theme discovery in the comments about ``tool`` that ``user`` may read; returns the job."""
+def start_themes(user: Any, tool: Tool, campaign: Campaign | None, *, again: bool = False) -> Any:
+    """Queue theme discovery in the comments about ``tool`` that ``user`` may read; returns the job.
+    ``again``: the worker is finding them again for ``user`` because new comments have come in."""
     from chalkface.insights import actions
     from chalkface.insights.release import audience_of
     from chalkface.insights.themes import comment_scopes, load_comments
@@ -62,10 +63,14 @@ def start_themes(user: Any, tool: Tool, campaign: Campaign | None) -> Any:
 
     scopes = comment_scopes(user, campaign)
     title = f"Themes in what staff wrote about {tool.name}"
+    if again:
+        title += ", found again with the new comments"
     job = jobs.start_job(
         user, "insights.themes", title, find_themes, tool.pk, campaign.pk if campaign else None
     )
-    actions.queue_theme_run(tool, audience_of(scopes), job, len(load_comments(scopes, tool)))
+    actions.queue_theme_run(
+        tool, audience_of(scopes), job, len(load_comments(scopes, tool)), asked_by=user, campaign=campaign
+    )
     return job
 
 
@@ -98,7 +103,7 @@ def refresh_themes(user: Any, tool: Tool, campaign: Campaign | None, job: Any) -
         return
     if done is not None and done.fingerprint == comments.fingerprint:
         return
-    run = actions.queue_theme_run(tool, audience, job, len(comments))
+    run = actions.queue_theme_run(tool, audience, job, len(comments), asked_by=user, campaign=campaign)
     try:
         result = fit_themes(comments, k)
     except Exception:

@@ -372,3 +372,63 @@ class ThemesInTheBriefTests(ThemeFixture):
         ).content.decode()
         self.assertIn("have not been found yet", html)
         self.assertFalse(ThemeRun.objects.exists())
+
+
+class ThemesFoundAgainTests(ThemeFixture):
+    """The worker's sweep finds the themes again, for the person who asked, once k new comments are in."""
+
+    def arrive(self, n: int, start: int) -> None:
+        version = self.campaign.question_set_version
+        Response.objects.bulk_create(
+            [
+                self._response(version, "teacher", f"A brand new remark about timetables {i}", start + i)
+                for i in range(n)
+            ]
+        )
+
+    def sweep(self) -> int:
+        from chalkface.insights import theme_refresh
+
+        with override_settings(TASKS=DB_TASKS):
+            return theme_refresh.requeue_stale(force=True)
+
+    def test_fewer_than_k_new_comments_queue_nothing_and_k_find_the_themes_again(self) -> None:
+        first = self.find()
+        self.assertEqual(self.sweep(), 0)  # nothing new
+        self.arrive(4, 500)
+        self.assertEqual(self.sweep(), 0)  # a few: the themes stay as they are
+        self.arrive(6, 600)
+        self.assertEqual(self.sweep(), 1)
+        again = Job.objects.exclude(pk=first.pk).get(kind="insights.themes")
+        self.assertEqual(again.owner, self.olivia)  # found for the person who asked, in their job list
+        self.assertIn("found again with the new comments", again.title)
+        self.assertEqual(self.sweep(), 0)  # not twice while it waits
+        with override_settings(TASKS=DB_TASKS):
+            run_worker()
+        again.refresh_from_db()
+        self.assertEqual(again.status, JobStatus.DONE, again.error)
+        newest = ThemeRun.objects.order_by("-pk").first()
+        self.assertEqual((newest.status, newest.n_texts), (ThemeRunStatus.DONE, 75 + 12 + 3 + 10))
+        self.assertEqual(newest.campaign, self.campaign)
+        self.assertNotIn("more comments have come in", self.page())
+        self.assertEqual(self.sweep(), 0)
+
+    def test_a_run_that_failed_is_not_tried_again_by_the_sweep(self) -> None:
+        self.find()
+        self.arrive(10, 500)
+        ThemeRun.objects.create(
+            tool=self.tool,
+            audience=ThemeRun.objects.get().audience,
+            status=ThemeRunStatus.FAILED,
+            asked_by=self.olivia,
+            campaign=self.campaign,
+        )
+        self.assertEqual(self.sweep(), 0)
+
+    def test_nothing_is_found_again_for_someone_who_can_no_longer_log_in(self) -> None:
+        self.find()
+        self.arrive(10, 500)
+        self.olivia.is_active = False
+        self.olivia.save(update_fields=["is_active"])
+        self.assertEqual(self.sweep(), 0)
+        self.assertEqual(Job.objects.filter(kind="insights.themes").count(), 1)
