@@ -81,6 +81,12 @@ class Overview:
     all_signals: list[Finding] = field(default_factory=list, repr=False)
 
     @property
+    def named_signals(self) -> list[tuple[Finding, str]]:
+        """The signals shown, each with its tool's name (a signal holds the tool's code)."""
+        names = {t["slug"]: t["name"] for t in self.tools}
+        return [(s, names.get(s.tool) or tool_name(s.tool)) for s in self.signals]
+
+    @property
     def as_of_time(self) -> dt.datetime | None:
         """When the copy of the check-ins these figures come from was brought up to date."""
         return dt.datetime.fromisoformat(self.as_of) if self.as_of else None
@@ -95,6 +101,11 @@ class Overview:
             "k": self.k,
             "figures_as_of": self.as_of,
         }
+
+
+def tool_name(slug: str) -> str:
+    """A tool's name from its code (the code itself if the tool has gone from the register)."""
+    return Tool.objects.filter(slug=slug).values_list("name", flat=True).first() or slug
 
 
 def find_signals(

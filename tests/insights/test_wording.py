@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import polars as pl
+from django.urls import reverse
 from django.utils import translation
 
 from chalkface.evidence import Note
@@ -47,6 +48,12 @@ class SignalWordingTests(InsightTestCase):
         self.assertNotIn("))", sentence)
         notes = version[0].to_dict()["notes"]
         self.assertTrue(any(n.startswith(ONE_WORKPLACE) for n in notes), notes)
+
+    def test_the_overview_links_each_signal_by_its_tools_name_not_its_code(self) -> None:
+        self.login(self.alice)
+        html = self.client.get(reverse("insights:overview")).content.decode()
+        self.assertIn("See the evidence for LessonSpark", html)
+        self.assertNotIn("See the evidence for lessonspark", html)
 
     def test_the_plain_labels_are_translatable(self) -> None:
         with translation.override("en"):
