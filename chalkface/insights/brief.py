@@ -99,9 +99,11 @@ class BriefDocument:
     notes: list[str] = field(default_factory=list)
     red_flags: list[Any] = field(default_factory=list)
     figures: list[Any] = field(default_factory=list, repr=False)  # what it shows, for the release gate
-    #: The campaigns the figures come from, by name, and the days they ran (first opened, last closed).
+    #: The campaigns the figures come from, by name, and the days they ran (first opened, last closed, or
+    #: today while one of them is ``still_open``).
     campaign_names: list[str] = field(default_factory=list)
     period: tuple[dt.date, dt.date] | None = None
+    still_open: bool = False
     #: A plain paragraph, before any number, on what the brief shows and how to read it.
     meaning: str = ""
     #: What staff wrote, as themes with quotes (:class:`chalkface.insights.themes.ThemesSection`), or None.
@@ -388,7 +390,13 @@ def brief_for_user(
     campaigns = list(Campaign.objects.filter(pk__in=list(scopes), tools=tool).order_by("opens_on", "name"))
     document.campaign_names = [c.display_name for c in campaigns]
     if campaigns:
-        document.period = (min(c.opens_on for c in campaigns), max(c.closes_on for c in campaigns))
+        start, end, today = (
+            min(c.opens_on for c in campaigns),
+            max(c.closes_on for c in campaigns),
+            timezone.localdate(),
+        )
+        document.still_open = end > today
+        document.period = (start, max(start, min(end, today)))
     document.meaning = brief_meaning(tool.name, k, document.n_responses)
     if with_quotes:
         document.themes = themes_section(user, tool, campaign=campaign, channel=channel)

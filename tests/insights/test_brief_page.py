@@ -3,6 +3,9 @@ any number; incident counts and tables agree, and never mix "0" with "Not shown"
 
 from __future__ import annotations
 
+import datetime as dt
+from unittest import mock
+
 from django.urls import reverse
 
 from chalkface.insights.incidents import _counted
@@ -18,6 +21,14 @@ class BriefFirstPageTestCase(InsightTestCase):
         assert "between 1 January 2025 and 31 December 2025" in first
         assert "What this means" in first and "95% interval beside it" in first
         assert first.index("What this means") < first.index("Findings")
+
+    def test_a_campaign_still_open_gives_the_period_up_to_today_and_says_it_is_open(self) -> None:
+        self.login(self.olivia)
+        with mock.patch("django.utils.timezone.localdate", return_value=dt.date(2025, 6, 30)):
+            html = self.client.get(reverse("insights:brief", args=[self.tool.slug])).content.decode()
+        first = html.split("Headline measures")[0]
+        assert "from 1 January 2025 to 30 June 2025; the campaign is still open" in first
+        assert "31 December 2025" not in first  # not a day that has not come yet
 
     def test_incident_tables_never_mix_zero_with_not_shown(self) -> None:
         rows = [("bias", "low", 1)] * 3 + [("privacy", "low", 2)] * 12
