@@ -11,7 +11,7 @@ from django import forms, template
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext_lazy
 
 from chalkface.redaction.spans import KINDS
 from chalkface.web import labels as vocab_labels
@@ -120,13 +120,13 @@ def web_address(url: str) -> str:
 # The markers the redactor writes in place of identifying text, as a reader of the page's language reads
 # them. Stored text and exports keep the markers of :data:`chalkface.redaction.spans.KINDS`; pages show these.
 MARKER_WORDS = {
-    "[email]": pgettext_lazy("redaction marker", "[email]"),
-    "[link]": pgettext_lazy("redaction marker", "[link]"),
-    "[phone]": pgettext_lazy("redaction marker", "[phone]"),
-    "[postcode]": pgettext_lazy("redaction marker", "[postcode]"),
-    "[number]": pgettext_lazy("redaction marker", "[number]"),
-    "[workplace]": pgettext_lazy("redaction marker", "[workplace]"),
-    "[name]": pgettext_lazy("redaction marker", "[name]"),
+    "[email]": gettext_lazy("[email]"),
+    "[link]": gettext_lazy("[link]"),
+    "[phone]": gettext_lazy("[phone]"),
+    "[postcode]": gettext_lazy("[postcode]"),
+    "[number]": gettext_lazy("[number]"),
+    "[workplace]": gettext_lazy("[workplace]"),
+    "[name]": gettext_lazy("[name]"),
 }
 assert set(MARKER_WORDS) == set(KINDS.values()), "every marker the redactor writes has words here"
 _MARKER = re.compile("|".join(re.escape(m) for m in MARKER_WORDS))
