@@ -32,8 +32,9 @@ def newest_runs() -> list[ThemeRun]:
     """The newest run of staff-comment themes for each audience and tool (any status), newest first."""
     seen: set[tuple[int | None, str]] = set()
     newest: list[ThemeRun] = []
-    runs = ThemeRun.objects.filter(kind="comments").select_related("asked_by", "campaign", "tool", "job")
-    for run in runs.order_by("-created_at", "-pk")[: RECENT_RUNS * 5]:
+    # each run's result holds the ids of every comment it read: loaded below only for the runs looked at
+    runs = ThemeRun.objects.filter(kind="comments").select_related("asked_by", "campaign", "tool")
+    for run in runs.defer("result").order_by("-created_at", "-pk")[: RECENT_RUNS * 5]:
         key = (run.tool_id, run.audience)
         if key not in seen:
             seen.add(key)
@@ -62,7 +63,7 @@ def requeue_stale(*, force: bool = False) -> int:
         if not scopes or audience_of(scopes) != run.audience:
             continue  # what they may read has changed: their next request finds the themes for that
         comments = load_comments(scopes, run.tool)
-        stored = set(run.result.get("rows", []))
+        stored = set(run.result.get("rows", []))  # the deferred result: one query, for this run only
         if sum(1 for rid in comments.ids if rid not in stored) >= threshold_for(scopes):
             start_themes(user, run.tool, run.campaign, again=True)
             queued += 1
